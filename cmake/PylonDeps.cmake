@@ -1,0 +1,15 @@
+# Every third-party dependency, from Debian 12 packages (scripts/install-deps installs them).
+set(Boost_NO_WARN_NEW_VERSIONS ON)
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)  # the FindProtobuf module: Debian ships no protobuf config
+find_package(gRPC CONFIG REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS system)
+find_package(OpenSSL REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(zstd CONFIG REQUIRED)
+find_package(simdjson CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(yaml-cpp CONFIG REQUIRED)
+find_package(GTest CONFIG REQUIRED)
+find_package(benchmark CONFIG REQUIRED)
