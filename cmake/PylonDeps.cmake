@@ -3,6 +3,7 @@ set(Boost_NO_WARN_NEW_VERSIONS ON)
 find_package(Threads REQUIRED)
 find_package(Protobuf REQUIRED)  # the FindProtobuf module: Debian ships no protobuf config
 find_package(gRPC CONFIG REQUIRED)
+find_package(absl CONFIG REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS system)
 find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)

@@ -45,6 +45,21 @@ class ManualClock final : public Clock {
   std::atomic<int64_t> unix_ms_;
 };
 
+// Real time plus an offset that only grows: for tests that need timers to run for real and yet
+// jump over a long wait (an identify window, a rate-limit reset). Thread-safe.
+class OffsetClock final : public Clock {
+ public:
+  MonoTime Now() const override { return SystemClock().Now() + Duration(offset_.load()); }
+  int64_t UnixMs() const override {
+    return SystemClock().UnixMs() +
+           std::chrono::duration_cast<milliseconds>(Duration(offset_.load())).count();
+  }
+  void Advance(Duration by) { offset_.fetch_add(by.count()); }
+
+ private:
+  std::atomic<Duration::rep> offset_{0};
+};
+
 // Milliseconds between two monotonic instants, as a double (for metrics and logs).
 inline double MillisBetween(MonoTime from, MonoTime to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
