@@ -320,7 +320,8 @@ void GatewayServer::HandleUpgrade(const net::HttpRequest& request, net::UpgradeD
   connection->compression = *compression;
   connection->compressor = StreamCompressor::Create(
       *compression,
-      *compression == Compression::kZlibStream ? options_.zlib_level : options_.zstd_level);
+      *compression == Compression::kZlibStream ? options_.zlib_level : options_.zstd_level,
+      options_.fast_zlib);
   net::WebSocket::Handlers handlers;
   handlers.on_message = [this, id](std::string_view data, bool) { OnMessage(id, data); };
   handlers.on_close = [this, id](const net::CloseInfo& info) { OnClose(id, info); };
@@ -1337,6 +1338,16 @@ std::string GatewayServer::RenderSessionsJson(const SessionFilter& filter) const
     w.EndObject();
   }
   w.EndArray();
+  return out;
+}
+
+std::vector<GatewayServer::SessionSnapshot> GatewayServer::Sessions(
+    const SessionFilter& filter) const {
+  std::vector<SessionSnapshot> out;
+  for (const auto& [id, s] : sessions_) {
+    if (!Matches(*s, filter)) continue;
+    out.push_back({s->id, s->bot, s->shard, s->shard_count, s->seq, s->connection != nullptr});
+  }
   return out;
 }
 

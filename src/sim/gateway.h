@@ -58,6 +58,9 @@ struct GatewayOptions {
   Duration all_members_interval = seconds(30);  // op 8 for all members, per guild per bot
   Duration reconnect_close_delay = seconds(3);  // op 7 fault: close (4000) this long after it
   int zlib_level = 6;                           // 0 stores (no compression), 1 fastest, 9 best
+  // zlib-stream from FastDeflateStream (fixed Huffman, greedy matching: several times faster
+  // than zlib, a lower ratio) so that load tests are never limited by the simulator.
+  bool fast_zlib = false;
   int zstd_level = 3;
   // A connection whose unsent bytes exceed this is closed (4000, resumable): a client that cannot
   // keep up must not make the simulator grow without bound.
@@ -128,6 +131,16 @@ class GatewayServer final : public EventSink {
 
   // Applies a fault to every connected session matching `filter`; returns how many it hit.
   int InjectFault(const SessionFilter& filter, const GatewayFault& fault);
+
+  struct SessionSnapshot {
+    std::string id;
+    BotId bot;
+    uint32_t shard = 0;
+    uint32_t shard_count = 0;
+    uint64_t seq = 0;
+    bool connected = false;
+  };
+  std::vector<SessionSnapshot> Sessions(const SessionFilter& filter = {}) const;
 
   // Statistics as JSON (the admin API): identifies, resumes, sessions with their sequence
   // numbers and counts, connections, commands received, close codes sent.

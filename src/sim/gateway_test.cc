@@ -464,8 +464,12 @@ TEST_F(GatewayTest, MissedHeartbeatClosesResumably) {
   auto closed = client->WaitClosed(5s);
   ASSERT_TRUE(closed.has_value());
   EXPECT_EQ(closed->code, 4000);
-  std::string sessions = *CallBlocking(reactor_, [&] { return gateway_->RenderSessionsJson({}); });
-  EXPECT_NE(sessions.find("\"connected\":false"), std::string::npos) << sessions;
+  // The session outlives the connection: it stays, disconnected, for a RESUME.
+  EXPECT_TRUE(WaitUntil([&] {
+    std::string sessions =
+        *CallBlocking(reactor_, [&] { return gateway_->RenderSessionsJson({}); });
+    return sessions.find("\"connected\":false") != std::string::npos;
+  }));
 }
 
 TEST_F(GatewayTest, RequestGuildMembers) {

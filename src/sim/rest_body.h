@@ -102,6 +102,12 @@ BodyError DecodeBody(std::string_view content_type, const std::string& body, Dec
 std::string UrlDecode(std::string_view text, bool plus_is_space = false);
 // The value of `name` in a query string ("" when absent), percent-decoded.
 std::optional<std::string> QueryParam(std::string_view query, std::string_view name);
+// An integer query parameter in min..max, `fallback` when absent; a bad value adds an error under
+// its name and returns nullopt.
+std::optional<int64_t> QueryInt(std::string_view query, std::string_view name, int64_t min,
+                                int64_t max, int64_t fallback, FormErrors* errors);
+// A snowflake query parameter: 0 when absent; a bad value adds an error and returns nullopt.
+std::optional<uint64_t> QueryId(std::string_view query, std::string_view name, FormErrors* errors);
 // Unicode code points of UTF-8 text (Discord counts characters).
 size_t CharCount(std::string_view utf8);
 // "2026-01-01T00:00:00.000000+00:00" (any fraction, Z or +hh:mm) to Unix ms.

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,7 +51,7 @@ struct Reply {
   std::string body;
   std::string content_type = "application/json";
   std::vector<net::Header> headers;
-  bool shared_scope = false;  // a shared-scope 429: not an invalid request
+  bool shared_scope = false;     // a shared-scope 429: not an invalid request
   std::optional<Scope> limited;  // set on 429s: which limit
 };
 
@@ -59,6 +60,9 @@ Reply NoContent();
 // {"message": message, "code": code}.
 Reply ErrorReply(int status, int code, std::string_view message);
 Reply FormErrorReply(const FormErrors& errors);
+// A 429 of `scope`: the body, Retry-After, X-RateLimit-Scope (and -Global). Route headers are
+// added by the pipeline where they apply.
+Reply RateLimited(Scope scope, Duration retry_after);
 inline Reply MissingAccess() { return ErrorReply(403, 50001, "Missing Access"); }
 inline Reply MissingPermissions() { return ErrorReply(403, 50013, "Missing Permissions"); }
 // A World error as Discord's answer (NotFound -> 404 + the object's code, InvalidArgument -> 400
@@ -134,7 +138,7 @@ struct Interaction {
   GuildId guild;
   ChannelId channel;
   UserId user;
-  uint8_t type = 2;  // 1 ping, 2 command, 3 component, 4 autocomplete, 5 modal submit
+  uint8_t type = 2;          // 1 ping, 2 command, 3 component, 4 autocomplete, 5 modal submit
   MessageId target_message;  // components: the message the component is on
   MonoTime created{};
   bool acknowledged = false;
@@ -257,6 +261,13 @@ class RestCore {
   Reply WebhookDeleteMessage(Call& c);
   // POST /_sim/rest/interactions.
   Reply AdminCreateInteraction(dom::element body);
+  // The interaction of a webhook route's application id and token: 404 10015 unknown, 401 50027
+  // when the token expired.
+  Interaction* InteractionOfToken(const Call& c, Reply* error);
+  // Creates an interaction's response or follow-up message (in the World, or kept here when
+  // ephemeral); returns its rendering or Discord's error.
+  Reply PostInteractionMessage(Call& c, Interaction& interaction, const MessageBody& body,
+                               bool original);
 
   // ---- Shared helpers (rest_common.cc) ----
   struct GuildAccess {
@@ -318,6 +329,10 @@ class RestCore {
   // Applies an edit; `attachments_json` (when set) replaces the message's attachments.
   Status EditWorldMessage(ChannelId channel, MessageId message, const MessageEdit& edit,
                           const std::optional<std::string>& attachments_json);
+  // Runs `fn` (a World mutation) so that MESSAGE_CREATE/UPDATE of `message` carry its attachments.
+  Status RunPatched(MessageId message, const std::function<Status()>& fn);
+  // POST /channels/{dm}/messages.
+  Reply CreateDmMessage(Call& c, DmChannel& dm, const MessageBody& body);
   // Emits a dispatch the World does not make (INTERACTION_CREATE, DMs, WEBHOOKS_UPDATE) to the
   // World's sink (the gateway).
   void Emit(GuildId guild, std::string_view name, int32_t intent, UserId only_for,
@@ -343,11 +358,12 @@ class RestCore {
   std::unordered_map<uint64_t, std::unique_ptr<Timer>> delayed_;
 
   // DMs, interactions, attachments and other state the World does not keep.
-  std::unordered_map<uint64_t, DmChannel> dms_;           // by channel id
+  std::unordered_map<uint64_t, DmChannel> dms_;                 // by channel id
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> dm_index_;  // (bot, user) -> channel
   std::unordered_map<uint64_t, Interaction> interactions_;
-  std::deque<uint64_t> interaction_order_;  // oldest first, for the bound
-  std::map<uint64_t, std::string> attachments_;  // message id -> JSON array
+  std::unordered_map<std::string, uint64_t> interaction_tokens_;  // token -> id
+  std::deque<uint64_t> interaction_order_;                        // oldest first, for the bound
+  std::map<uint64_t, std::string> attachments_;                   // message id -> JSON array
   std::map<uint64_t, bool> crossposted_;
   uint64_t dropped_interactions_ = 0;
   uint64_t dropped_attachments_ = 0;

@@ -2,6 +2,8 @@
 
 #include "sim/stream_compressor.h"
 
+#include "sim/fast_deflate.h"
+
 #include <zlib.h>
 #include <zstd.h>
 
@@ -74,6 +76,17 @@ class ZstdStreamCompressor final : public StreamCompressor {
   ZSTD_CCtx* cctx_;
 };
 
+class FastZlibStreamCompressor final : public StreamCompressor {
+ public:
+  Status Compress(std::string_view message, std::string* out) override {
+    stream_.Compress(message, out);
+    return Ok();
+  }
+
+ private:
+  FastDeflateStream stream_;
+};
+
 }  // namespace
 
 Result<Compression> ParseCompression(std::string_view value) {
@@ -84,9 +97,11 @@ Result<Compression> ParseCompression(std::string_view value) {
                          "' (expected zlib-stream or zstd-stream)");
 }
 
-std::unique_ptr<StreamCompressor> StreamCompressor::Create(Compression kind, int level) {
+std::unique_ptr<StreamCompressor> StreamCompressor::Create(Compression kind, int level,
+                                                           bool fast_zlib) {
   switch (kind) {
     case Compression::kZlibStream:
+      if (fast_zlib) return std::make_unique<FastZlibStreamCompressor>();
       return std::make_unique<ZlibStreamCompressor>(level);
     case Compression::kZstdStream:
       return std::make_unique<ZstdStreamCompressor>(level);

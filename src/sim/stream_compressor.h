@@ -27,7 +27,9 @@ class StreamCompressor {
   virtual Status Compress(std::string_view message, std::string* out) = 0;
 
   // `level`: zlib 0 (stored, no compression) to 9; zstd 1 to 19. nullptr for kNone.
-  static std::unique_ptr<StreamCompressor> Create(Compression kind, int level);
+  // `fast_zlib`: zlib-stream from FastDeflateStream (fast_deflate.h) instead of zlib itself.
+  static std::unique_ptr<StreamCompressor> Create(Compression kind, int level,
+                                                  bool fast_zlib = false);
 };
 
 }  // namespace pylon::sim
