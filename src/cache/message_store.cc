@@ -1,0 +1,222 @@
+// Copyright 2026 The Pylon Gateway Authors.
+
+#include "cache/message_store.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
+#include <utility>
+
+namespace pylon::cache {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+void CopyField(const Message& from, const FieldDescriptor* field, Message* to) {
+  const Reflection* rf = from.GetReflection();
+  const Reflection* rt = to->GetReflection();
+  rt->ClearField(to, field);
+  if (field->is_repeated()) {
+    const int n = rf->FieldSize(from, field);
+    for (int i = 0; i < n; ++i) {
+      switch (field->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_INT32:
+          rt->AddInt32(to, field, rf->GetRepeatedInt32(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_INT64:
+          rt->AddInt64(to, field, rf->GetRepeatedInt64(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT32:
+          rt->AddUInt32(to, field, rf->GetRepeatedUInt32(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT64:
+          rt->AddUInt64(to, field, rf->GetRepeatedUInt64(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_DOUBLE:
+          rt->AddDouble(to, field, rf->GetRepeatedDouble(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_FLOAT:
+          rt->AddFloat(to, field, rf->GetRepeatedFloat(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_BOOL:
+          rt->AddBool(to, field, rf->GetRepeatedBool(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          rt->AddEnumValue(to, field, rf->GetRepeatedEnumValue(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_STRING:
+          rt->AddString(to, field, rf->GetRepeatedString(from, field, i));
+          break;
+        case FieldDescriptor::CPPTYPE_MESSAGE:
+          rt->AddMessage(to, field)->CopyFrom(rf->GetRepeatedMessage(from, field, i));
+          break;
+      }
+    }
+    return;
+  }
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      rt->SetInt32(to, field, rf->GetInt32(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:
+      rt->SetInt64(to, field, rf->GetInt64(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      rt->SetUInt32(to, field, rf->GetUInt32(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      rt->SetUInt64(to, field, rf->GetUInt64(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      rt->SetDouble(to, field, rf->GetDouble(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      rt->SetFloat(to, field, rf->GetFloat(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      rt->SetBool(to, field, rf->GetBool(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      rt->SetEnumValue(to, field, rf->GetEnumValue(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_STRING:
+      rt->SetString(to, field, rf->GetString(from, field));
+      break;
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (rf->HasField(from, field)) {
+        rt->MutableMessage(to, field)->CopyFrom(rf->GetMessage(from, field));
+      }
+      break;
+  }
+}
+
+bool SameEmoji(const pb::MessageData::MessageReactionEmojiData& emoji,
+               const discord::ReactionEvent& event) {
+  if (!event.emoji_id.is_zero()) return emoji.id() == event.emoji_id.value();
+  return emoji.id() == 0 && emoji.name() == event.emoji_name;
+}
+
+}  // namespace
+
+StoredMessage* MessageRing::Find(MessageId id) {
+  for (uint32_t i = 0; i < count_; ++i) {
+    if (at(i).id == id) return &at(i);
+  }
+  return nullptr;
+}
+
+const StoredMessage* MessageRing::Find(MessageId id) const {
+  for (uint32_t i = 0; i < count_; ++i) {
+    if (at(i).id == id) return &at(i);
+  }
+  return nullptr;
+}
+
+StoredMessage& MessageRing::Append(uint32_t depth, uint32_t* evicted_author) {
+  *evicted_author = kNoSlot;
+  if (slots_.size() < depth && count_ == slots_.size()) {
+    // Still growing: head_ is 0 until the ring first fills.
+    ++count_;
+    return slots_.emplace_back();
+  }
+  if (count_ < depth && count_ < slots_.size()) {
+    StoredMessage& slot = at(count_++);
+    return slot;
+  }
+  // Full: the oldest slot becomes the newest.
+  StoredMessage& slot = at(0);
+  *evicted_author = slot.author_slot;
+  slot.author_slot = kNoSlot;
+  head_ = static_cast<uint32_t>((head_ + 1) % slots_.size());
+  return slot;
+}
+
+bool MessageRing::Erase(MessageId id, uint32_t* author_slot) {
+  uint32_t i = 0;
+  while (i < count_ && at(i).id != id) ++i;
+  if (i == count_) return false;
+  *author_slot = at(i).author_slot;
+  for (; i + 1 < count_; ++i) std::swap(at(i), at(i + 1));
+  StoredMessage& freed = at(--count_);
+  freed.id = MessageId();
+  freed.author_slot = kNoSlot;
+  freed.data.clear();  // keeps the buffer for the next message
+  return true;
+}
+
+uint64_t MessageRing::Bytes() const {
+  uint64_t bytes = HeapBlock(slots_.capacity() * sizeof(StoredMessage));
+  for (const StoredMessage& slot : slots_) bytes += StringHeap(slot.data);
+  return bytes;
+}
+
+void MergePresentFields(const pb::MessageData& from, const std::bitset<64>& present,
+                        pb::MessageData* to) {
+  const google::protobuf::Descriptor* descriptor = pb::MessageData::descriptor();
+  for (int number = 1; number < 64; ++number) {
+    if (!present.test(static_cast<size_t>(number))) continue;
+    const FieldDescriptor* field = descriptor->FindFieldByNumber(number);
+    if (field != nullptr) CopyField(from, field, to);
+  }
+}
+
+bool ApplyReactionToMessage(const discord::ReactionEvent& event, UserId bot,
+                            pb::MessageData* message) {
+  using Kind = discord::ReactionEvent::Kind;
+  auto* reactions = message->mutable_reactions();
+  if (event.kind == Kind::kRemoveAll) {
+    if (reactions->empty()) return false;
+    reactions->Clear();
+    return true;
+  }
+  int index = -1;
+  for (int i = 0; i < reactions->size(); ++i) {
+    if (SameEmoji(reactions->Get(i).emoji(), event)) {
+      index = i;
+      break;
+    }
+  }
+  const bool by_bot = !bot.is_zero() && event.user.value() == bot.value();
+  switch (event.kind) {
+    case Kind::kAdd: {
+      if (index < 0) {
+        auto* reaction = reactions->Add();
+        reaction->set_count(1);
+        reaction->set_me(by_bot && !event.burst);
+        reaction->mutable_emoji()->set_id(event.emoji_id.value());
+        reaction->mutable_emoji()->set_name(event.emoji_name);
+        return true;
+      }
+      auto* reaction = reactions->Mutable(index);
+      // The bot's own reaction seen twice is a duplicate delivery; anybody else's cannot be told
+      // apart from a new reaction (the message keeps counts, not users).
+      if (by_bot && !event.burst && reaction->me()) return false;
+      reaction->set_count(reaction->count() + 1);
+      if (by_bot && !event.burst) reaction->set_me(true);
+      return true;
+    }
+    case Kind::kRemove: {
+      if (index < 0) return false;
+      auto* reaction = reactions->Mutable(index);
+      if (by_bot && !event.burst && !reaction->me()) return false;  // already removed
+      if (by_bot && !event.burst) reaction->set_me(false);
+      if (reaction->count() <= 1) {
+        reactions->DeleteSubrange(index, 1);
+      } else {
+        reaction->set_count(reaction->count() - 1);
+      }
+      return true;
+    }
+    case Kind::kRemoveEmoji:
+      if (index < 0) return false;
+      reactions->DeleteSubrange(index, 1);
+      return true;
+    case Kind::kRemoveAll:
+      break;
+  }
+  return false;
+}
+
+}  // namespace pylon::cache

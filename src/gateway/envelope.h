@@ -1,0 +1,32 @@
+// Copyright 2026 The Pylon Gateway Authors.
+// Helpers for building EventEnvelopes on the shard: the scope of whatever event an envelope holds,
+// MESSAGE_UPDATE's partial form, and event names with static storage.
+
+#pragma once
+
+#include <bitset>
+#include <string_view>
+
+#include "discord/v1/event.pb.h"
+#include "discord/v1/model.pb.h"
+
+namespace pylon::gateway {
+
+// The `scope` of the event set in `envelope`, or nullptr when no event is set.
+::pylon::discord::v1::event::EventScope* MutableScope(
+    ::pylon::discord::v1::event::EventEnvelope& envelope);
+
+// Whether a MESSAGE_UPDATE carried a whole message (id, channel, author, timestamp, content...),
+// by the MessageData field numbers present.
+bool IsCompleteMessage(const std::bitset<64>& present);
+
+// MESSAGE_UPDATE's `raw` form: the fields present, in their nullable wrappers.
+void BuildRawMessageUpdate(const ::pylon::discord::v1::model::MessageData& message,
+                           const std::bitset<64>& present,
+                           ::pylon::discord::v1::event::MessageUpdateEvent_PayloadData* raw);
+
+// `name` as a string_view with static storage duration (the parser's names point into the
+// frame). Names we do not know become "UNKNOWN_EVENT".
+std::string_view StaticEventName(std::string_view name);
+
+}  // namespace pylon::gateway

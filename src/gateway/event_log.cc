@@ -1,0 +1,41 @@
+// Copyright 2026 The Pylon Gateway Authors.
+
+#include "gateway/event_log.h"
+
+#include <algorithm>
+
+namespace pylon::gateway {
+
+EventLog::EventLog(size_t capacity) : slots_(std::max<size_t>(capacity, 1)) {}
+
+uint64_t EventLog::Append(LoggedEvent event) {
+  event.position = next_position_++;
+  if (size_ == slots_.size()) {
+    LoggedEvent& oldest = slots_[head_];
+    if (oldest.body) bytes_ -= oldest.body->size();
+    oldest = LoggedEvent();
+    head_ = (head_ + 1) % slots_.size();
+    --size_;
+    ++overwritten_;
+  }
+  if (event.body) bytes_ += event.body->size();
+  slots_[(head_ + size_) % slots_.size()] = std::move(event);
+  ++size_;
+  return next_position_ - 1;
+}
+
+uint64_t EventLog::ReadAfter(uint64_t after, size_t max, std::vector<LoggedEvent>* out) const {
+  uint64_t first = first_position();
+  uint64_t missed = 0;
+  uint64_t from = after + 1;
+  if (from < first) {
+    missed = first - from;
+    from = first;
+  }
+  for (uint64_t p = from; p <= last_position() && max > 0; ++p, --max) {
+    out->push_back(slots_[(head_ + (p - first)) % slots_.size()]);
+  }
+  return missed;
+}
+
+}  // namespace pylon::gateway

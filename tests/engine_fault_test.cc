@@ -1,0 +1,207 @@
+// Copyright 2026 The Pylon Gateway Authors.
+// The gateway engine against every fault and close code the simulator can inject: the shard must
+// recover the way Discord requires (resume, identify anew, or stop and say why), and the events
+// it logs must have no gap and no repeat in Discord's sequence numbers. Over TLS (wss) with
+// zlib-stream, as against Discord.
+
+#include <set>
+
+#include "engine_fixture.h"
+
+namespace pylon::testing {
+namespace {
+
+using net::testing::WaitUntil;
+
+class EngineFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineFixtureOptions options;
+    options.sim = SmallSim();
+    options.sim.generator.mix = sim::EventMix::Only(sim::EventKind::kMessageCreate);
+    options.sim.gateway.identify_interval = 1s;
+    options.tls = true;
+    options.identify_interval = 1s;  // the simulator's too: re-identifies need not wait 5 s
+    fixture_ = std::make_unique<EngineFixture>(options);
+    spec_ = fixture_->FirstBot();
+    ASSERT_TRUE(fixture_->host().AddBot(spec_).ok());
+    ASSERT_TRUE(fixture_->WaitReady(1));
+    shard_ = BotShard{spec_.bot, ShardId(0)};
+  }
+
+  void Pump(double rate) {
+    fixture_->Sim([&] {
+      sim::PumpSettings settings;
+      settings.events_per_second = rate;
+      fixture_->sim().pump().Configure(settings);
+    });
+  }
+
+  int Inject(sim::GatewayFault fault) {
+    return fixture_->Sim([&] { return fixture_->sim().gateway().InjectFault({}, fault); });
+  }
+
+  gateway::ShardStats Stats() {
+    auto summaries = fixture_->host().Summaries();
+    return summaries.empty() ? gateway::ShardStats{} : summaries[0].stats;
+  }
+
+  // The simulator's current session for the shard and its sequence.
+  std::pair<std::string, uint64_t> SimSession() {
+    return fixture_->Sim([&] {
+      std::pair<std::string, uint64_t> latest;
+      for (const auto& s : fixture_->sim().gateway().Sessions()) {
+        if (s.connected) latest = {s.id, s.seq};
+      }
+      return latest;
+    });
+  }
+
+  // Stops the events, waits until the engine has logged everything the simulator sent in the
+  // current session, and checks the whole log: each session (from its READY) counts 1, 2, 3...
+  // with no gap and no repeat.
+  void ExpectCaughtUpAndContiguous(size_t expected_sessions) {
+    Pump(0);
+    ASSERT_TRUE(WaitUntil([&] {
+      auto [id, seq] = SimSession();
+      auto stats = Stats();
+      return !id.empty() && stats.session.session_id == id && stats.session.sequence == seq;
+    })) << "the engine did not catch up with the simulator";
+    auto events = fixture_->Logged(shard_);
+    ASSERT_FALSE(events.empty());
+    size_t sessions = 0;
+    uint64_t expected = 0;
+    for (const auto& e : events) {
+      if (e.type == "READY") {
+        ++sessions;
+        EXPECT_EQ(e.discord_sequence, 1u);
+        expected = 2;
+        continue;
+      }
+      ASSERT_EQ(e.discord_sequence, expected)
+          << "gap or repeat at log position " << e.position << " (" << e.type << ")";
+      ++expected;
+    }
+    EXPECT_EQ(sessions, expected_sessions);
+    EXPECT_EQ(Stats().events_dropped, 0u);
+  }
+
+  std::unique_ptr<EngineFixture> fixture_;
+  gateway::BotSpec spec_;
+  BotShard shard_;
+};
+
+TEST_F(EngineFaultTest, ReconnectRequestResumes) {
+  Pump(300);
+  std::this_thread::sleep_for(300ms);
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kReconnect;
+  ASSERT_EQ(Inject(fault), 1);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().session.resumes == 1; }));
+  std::this_thread::sleep_for(300ms);
+  ExpectCaughtUpAndContiguous(1);
+  EXPECT_EQ(Stats().session.reconnect_requests, 1u);
+  EXPECT_EQ(Stats().session.identifies, 1u);
+}
+
+TEST_F(EngineFaultTest, InvalidSessionResumableResumes) {
+  Pump(300);
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kInvalidSession;
+  fault.resumable = true;
+  Inject(fault);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().session.resumes == 1; }));
+  ExpectCaughtUpAndContiguous(1);
+}
+
+TEST_F(EngineFaultTest, InvalidSessionIdentifiesAnew) {
+  Pump(300);
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kInvalidSession;
+  fault.resumable = false;
+  Inject(fault);
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return Stats().session.identifies == 2 &&
+               Stats().session.state == discord::SessionState::kReady;
+      },
+      30s));
+  ExpectCaughtUpAndContiguous(2);
+}
+
+TEST_F(EngineFaultTest, ZombieConnectionIsClosedAndResumed) {
+  Pump(100);
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kStopAcks;
+  Inject(fault);
+  ASSERT_TRUE(
+      WaitUntil([&] { return Stats().session.zombies >= 1 && Stats().session.resumes >= 1; }, 20s));
+  ExpectCaughtUpAndContiguous(1);
+}
+
+TEST_F(EngineFaultTest, DroppedConnectionResumes) {
+  Pump(300);
+  std::this_thread::sleep_for(200ms);
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kDrop;
+  Inject(fault);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().session.resumes == 1; }, 30s));
+  ExpectCaughtUpAndContiguous(1);
+}
+
+TEST_F(EngineFaultTest, MalformedFrameIsCountedAndSkipped) {
+  Pump(300);
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kMalformed;
+  Inject(fault);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().session.malformed_frames == 1; }));
+  ExpectCaughtUpAndContiguous(1);
+  EXPECT_EQ(Stats().session.resumes, 0u);  // the connection carried on
+}
+
+TEST_F(EngineFaultTest, ResumableCloseCodesResume) {
+  for (uint16_t code : {4000, 4001, 4002, 4008}) {
+    sim::GatewayFault fault;
+    fault.kind = sim::GatewayFault::Kind::kClose;
+    fault.code = code;
+    uint64_t before = Stats().session.resumes;
+    Inject(fault);
+    ASSERT_TRUE(WaitUntil([&] { return Stats().session.resumes == before + 1; }, 30s)) << code;
+  }
+  ExpectCaughtUpAndContiguous(1);
+}
+
+TEST_F(EngineFaultTest, SessionEndingCloseCodesIdentifyAnew) {
+  uint64_t identifies = 1;
+  for (uint16_t code : {4003, 4007, 4009}) {
+    sim::GatewayFault fault;
+    fault.kind = sim::GatewayFault::Kind::kClose;
+    fault.code = code;
+    Inject(fault);
+    ++identifies;
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          auto s = Stats().session;
+          return s.identifies == identifies && s.state == discord::SessionState::kReady;
+        },
+        30s))
+        << code;
+  }
+  ExpectCaughtUpAndContiguous(4);
+}
+
+TEST_F(EngineFaultTest, FatalCloseCodesStopTheShardWithTheReason) {
+  sim::GatewayFault fault;
+  fault.kind = sim::GatewayFault::Kind::kClose;
+  fault.code = 4004;
+  Inject(fault);
+  ASSERT_TRUE(WaitUntil([&] { return Stats().session.state == discord::SessionState::kFailed; }));
+  EXPECT_NE(Stats().session.last_error.find("4004"), std::string::npos)
+      << Stats().session.last_error;
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(Stats().session.state, discord::SessionState::kFailed);  // it stays stopped
+  EXPECT_EQ(Stats().session.identifies, 1u);
+}
+
+}  // namespace
+}  // namespace pylon::testing
