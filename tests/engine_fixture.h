@@ -33,6 +33,10 @@ struct EngineFixtureOptions {
   discord::TransportCompression compression = discord::TransportCompression::kZlibStream;
   size_t event_log_capacity = 1 << 20;
   Duration identify_interval = 5s;  // the engine's identify scheduler (Discord: 5 s)
+  // Checkpoints in files (a FileCheckpointStore under the fixture's temporary directory) instead
+  // of in memory, so that a host made by StartHost() after StopHost() resumes from them as a
+  // restarted process would.
+  bool file_checkpoints = false;
 };
 
 class EngineFixture {
@@ -49,24 +53,50 @@ class EngineFixture {
     auto sim = sim::SimServer::Start(sim_reactor_, options_.sim, clock_);
     EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error().ToString());
     sim_ = std::move(*sim);
-    pool_.Start();
+    StartHost();
+  }
+
+  ~EngineFixture() {
+    StopHost(/*keep_resumable=*/false);
+    sim_->Stop();
+    sim_.reset();
+    sim_reactor_.Stop();
+  }
+
+  // Stops the host's shards (`keep_resumable`: their sessions stay open at Discord and their
+  // checkpoints are saved) and then the whole host: its reactors and its checkpoint store, as
+  // when the process exits.
+  void StopHost(bool keep_resumable) {
+    if (host_) host_->StopAll(keep_resumable);
+    host_.reset();
+    if (pool_) pool_->Stop();
+    pool_.reset();
+    file_checkpoints_.reset();
+  }
+
+  // A new host, as a (re)started process makes it: new reactors, and with file checkpoints a new
+  // store on the same directory. Bots must be added again.
+  void StartHost() {
+    EXPECT_EQ(host_, nullptr);
+    gateway::CheckpointStore* store = &checkpoints_;
+    if (options_.file_checkpoints) {
+      auto files = gateway::FileCheckpointStore::Open(checkpoint_dir());
+      EXPECT_TRUE(files.ok()) << (files.ok() ? "" : files.error().ToString());
+      file_checkpoints_ = std::move(*files);
+      store = file_checkpoints_.get();
+    }
+    pool_ = std::make_unique<ReactorPool>(2, "shard");
+    pool_->Start();
     gateway::HostOptions host;
     host.api_base = sim_->base_url() + "/api/v10";
     host.compression = options_.compression;
     host.tls.ca_file = ca_file_;
     host.event_log_capacity = options_.event_log_capacity;
     host.identify.interval = options_.identify_interval;
-    host_ = std::make_unique<gateway::ShardHost>(pool_, clock_, host, &checkpoints_);
+    host_ = std::make_unique<gateway::ShardHost>(*pool_, clock_, host, store);
   }
 
-  ~EngineFixture() {
-    host_->StopAll(/*keep_resumable=*/false);
-    host_.reset();
-    pool_.Stop();
-    sim_->Stop();
-    sim_.reset();
-    sim_reactor_.Stop();
-  }
+  std::string checkpoint_dir() const { return temp_.path() + "/checkpoints"; }
 
   // Runs `fn` on the simulator's reactor and returns its result.
   template <typename Fn>
@@ -130,6 +160,12 @@ class EngineFixture {
   gateway::ShardHost& host() { return *host_; }
   OffsetClock& clock() { return clock_; }
   gateway::MemoryCheckpointStore& checkpoints() { return checkpoints_; }
+  // The host's checkpoint store (files or memory); null while the host is stopped.
+  gateway::CheckpointStore* checkpoint_store() {
+    if (!host_) return nullptr;
+    return file_checkpoints_ ? static_cast<gateway::CheckpointStore*>(file_checkpoints_.get())
+                             : &checkpoints_;
+  }
 
  private:
   EngineFixtureOptions options_;
@@ -138,8 +174,9 @@ class EngineFixture {
   OffsetClock clock_;
   Reactor sim_reactor_{0, "sim"};
   std::unique_ptr<sim::SimServer> sim_;
-  ReactorPool pool_{2, "shard"};
+  std::unique_ptr<ReactorPool> pool_;
   gateway::MemoryCheckpointStore checkpoints_;
+  std::unique_ptr<gateway::FileCheckpointStore> file_checkpoints_;
   std::unique_ptr<gateway::ShardHost> host_;
 };
 

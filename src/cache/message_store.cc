@@ -5,6 +5,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace pylon::cache {
@@ -101,20 +102,34 @@ bool SameEmoji(const pb::MessageData::MessageReactionEmojiData& emoji,
 }  // namespace
 
 StoredMessage* MessageRing::Find(MessageId id) {
-  for (uint32_t i = 0; i < count_; ++i) {
-    if (at(i).id == id) return &at(i);
-  }
-  return nullptr;
+  return const_cast<StoredMessage*>(std::as_const(*this).Find(id));
 }
 
 const StoredMessage* MessageRing::Find(MessageId id) const {
-  for (uint32_t i = 0; i < count_; ++i) {
-    if (at(i).id == id) return &at(i);
+  if (id.is_zero()) {
+    // Free slots have id 0 too: only the held ones, in order.
+    for (uint32_t i = 0; i < count_; ++i) {
+      if (at(i).id == id) return &at(i);
+    }
+    return nullptr;
+  }
+  if (id.value() > max_id_) return nullptr;  // newer than anything held
+  // Ids are unique in the ring and free slots have id 0, so slot order finds the same message as
+  // ring order, without the modulo per step.
+  for (const StoredMessage& slot : slots_) {
+    if (slot.id == id) return &slot;
   }
   return nullptr;
 }
 
-StoredMessage& MessageRing::Append(uint32_t depth, uint32_t* evicted_author) {
+StoredMessage& MessageRing::Append(uint32_t depth, MessageId id, uint32_t* evicted_author) {
+  StoredMessage& slot = Slot(depth, evicted_author);
+  slot.id = id;
+  max_id_ = std::max(max_id_, id.value());
+  return slot;
+}
+
+StoredMessage& MessageRing::Slot(uint32_t depth, uint32_t* evicted_author) {
   *evicted_author = kNoSlot;
   if (slots_.size() < depth && count_ == slots_.size()) {
     // Still growing: head_ is 0 until the ring first fills.
@@ -152,11 +167,75 @@ uint64_t MessageRing::Bytes() const {
   return bytes;
 }
 
+namespace {
+
+// CopyField for the fields MessageData has today, through the generated accessors (no
+// reflection: a whole-message MESSAGE_UPDATE copies every field). Same result as CopyField: a
+// scalar or string is copied even when empty (proto3, no presence), a message field is copied or
+// cleared, a repeated field replaced as a whole. Returns false for a number it does not know.
+bool CopyKnownField(const pb::MessageData& from, int number, pb::MessageData* to) {
+#define PYLON_COPY_SCALAR(n, name) \
+  case n:                          \
+    to->set_##name(from.name());   \
+    return true;
+#define PYLON_COPY_MESSAGE(n, name)                \
+  case n:                                          \
+    if (from.has_##name()) {                       \
+      to->mutable_##name()->CopyFrom(from.name()); \
+    } else {                                       \
+      to->clear_##name();                          \
+    }                                              \
+    return true;
+#define PYLON_COPY_REPEATED(n, name)             \
+  case n:                                        \
+    to->mutable_##name()->CopyFrom(from.name()); \
+    return true;
+  switch (number) {
+    PYLON_COPY_SCALAR(1, id)
+    PYLON_COPY_SCALAR(2, channel_id)
+    PYLON_COPY_MESSAGE(3, guild_id)
+    PYLON_COPY_SCALAR(4, content)
+    PYLON_COPY_MESSAGE(5, timestamp)
+    PYLON_COPY_MESSAGE(6, edited_timestamp)
+    PYLON_COPY_MESSAGE(7, mention_roles)
+    PYLON_COPY_SCALAR(8, tts)
+    PYLON_COPY_SCALAR(9, mention_everyone)
+    PYLON_COPY_REPEATED(10, attachments)
+    PYLON_COPY_REPEATED(11, embeds)
+    PYLON_COPY_REPEATED(12, mentions)
+    PYLON_COPY_REPEATED(13, reactions)
+    PYLON_COPY_SCALAR(14, pinned)
+    PYLON_COPY_SCALAR(15, type)
+    PYLON_COPY_REPEATED(16, mention_channels)
+    PYLON_COPY_SCALAR(17, flags)
+    PYLON_COPY_MESSAGE(18, activity)
+    PYLON_COPY_MESSAGE(19, application)
+    PYLON_COPY_MESSAGE(20, message_reference)
+    PYLON_COPY_MESSAGE(21, author)
+    PYLON_COPY_MESSAGE(22, member)
+    PYLON_COPY_MESSAGE(23, webhook_id)
+    PYLON_COPY_REPEATED(24, stickers)
+    PYLON_COPY_MESSAGE(25, interaction)
+    PYLON_COPY_MESSAGE(26, thread)
+    PYLON_COPY_REPEATED(27, components)
+    default:
+      return false;
+  }
+#undef PYLON_COPY_SCALAR
+#undef PYLON_COPY_MESSAGE
+#undef PYLON_COPY_REPEATED
+}
+
+}  // namespace
+
 void MergePresentFields(const pb::MessageData& from, const std::bitset<64>& present,
                         pb::MessageData* to) {
-  const google::protobuf::Descriptor* descriptor = pb::MessageData::descriptor();
+  const google::protobuf::Descriptor* descriptor = nullptr;
   for (int number = 1; number < 64; ++number) {
     if (!present.test(static_cast<size_t>(number))) continue;
+    if (CopyKnownField(from, number, to)) continue;
+    // A field added to MessageData since CopyKnownField was written: by reflection.
+    if (descriptor == nullptr) descriptor = pb::MessageData::descriptor();
     const FieldDescriptor* field = descriptor->FindFieldByNumber(number);
     if (field != nullptr) CopyField(from, field, to);
   }
@@ -187,6 +266,7 @@ bool ApplyReactionToMessage(const discord::ReactionEvent& event, UserId bot,
         reaction->set_me(by_bot && !event.burst);
         reaction->mutable_emoji()->set_id(event.emoji_id.value());
         reaction->mutable_emoji()->set_name(event.emoji_name);
+        reaction->mutable_emoji()->set_animated(event.emoji_animated);
         return true;
       }
       auto* reaction = reactions->Mutable(index);

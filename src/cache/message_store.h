@@ -23,7 +23,9 @@ struct StoredMessage {
 
 // One channel's latest messages, oldest first, at most `depth`. Slots (and their string buffers)
 // are reused: the newest message overwrites the oldest's slot once the ring is full. Lookup by id
-// scans the ring (depth is small; ids are compared in one contiguous pass).
+// scans the slots (depth is small; ids are compared in one contiguous pass; a slot not in use has
+// id 0), and not at all for an id above every id the ring has held: message ids are snowflakes,
+// so a new message's id is usually the largest yet.
 // Owned by a ShardCache; not thread-safe.
 class MessageRing {
  public:
@@ -33,9 +35,10 @@ class MessageRing {
   uint32_t size() const { return count_; }
   StoredMessage* Find(MessageId id);
   const StoredMessage* Find(MessageId id) const;
-  // The slot for a new newest message. When the ring already holds `depth` messages the oldest is
-  // evicted: its author slot is returned in `*evicted_author` (kNoSlot otherwise).
-  StoredMessage& Append(uint32_t depth, uint32_t* evicted_author);
+  // The slot for a new newest message, its id set to `id`. When the ring already holds `depth`
+  // messages the oldest is evicted: its author slot is returned in `*evicted_author` (kNoSlot
+  // otherwise).
+  StoredMessage& Append(uint32_t depth, MessageId id, uint32_t* evicted_author);
   // Removes the message; returns false when absent. `*author_slot` gets its author slot.
   bool Erase(MessageId id, uint32_t* author_slot);
   template <typename F>
@@ -47,11 +50,13 @@ class MessageRing {
  private:
   StoredMessage& at(uint32_t i) { return slots_[(head_ + i) % slots_.size()]; }
   const StoredMessage& at(uint32_t i) const { return slots_[(head_ + i) % slots_.size()]; }
+  StoredMessage& Slot(uint32_t depth, uint32_t* evicted_author);
 
   GuildId guild_;
   std::vector<StoredMessage> slots_;
-  uint32_t head_ = 0;   // slot of the oldest message
-  uint32_t count_ = 0;  // messages held
+  uint32_t head_ = 0;    // slot of the oldest message
+  uint32_t count_ = 0;   // messages held
+  uint64_t max_id_ = 0;  // the largest id ever appended (held or not): no held id is above it
 };
 
 // Copies the fields of `from` whose field numbers are set in `present` into `to`, replacing what

@@ -135,8 +135,10 @@ class ShardCache {
                          google::protobuf::RepeatedPtrField<pb::EmojiData>* current);
   void ApplyUserUpdate(const discord::UserUpdateEvent& event);
 
-  // Messages. Create stores the message (its serialized form) in the channel's ring.
-  void ApplyMessageCreate(const discord::MessageCreateEvent& event);
+  // Messages. Create stores the message (its serialized form) in the channel's ring and returns
+  // those bytes (valid until the cache next changes), so that the caller need not serialize the
+  // message again; nullptr when the message is not kept (messages off, depth 0).
+  const std::string* ApplyMessageCreate(const discord::MessageCreateEvent& event);
   // Merges the fields present into the cached message. Returns false when the message was not
   // cached; then `current` is built from the event alone and is complete only if the event was.
   bool ApplyMessageUpdate(const discord::MessageUpdateEvent& event, pb::MessageData* previous,
@@ -182,6 +184,14 @@ class ShardCache {
   // The position of the member's highest role (0 = only @everyone); nullopt when not cached.
   std::optional<int32_t> TopRolePosition(GuildId guild, UserId user) const;
   std::optional<UserId> GuildOwner(GuildId guild) const;
+  // The guild's member_count (as Discord keeps it) and how many of its members are cached;
+  // nullopt when the guild's data is not cached. `cached >= member_count` means a member the cache
+  // lacks is not a member (the API layer then skips an on-miss fetch).
+  struct GuildMemberCounts {
+    uint32_t member_count = 0;
+    uint64_t cached = 0;
+  };
+  std::optional<GuildMemberCounts> MemberCounts(GuildId guild) const;
 
   struct Counts {
     uint64_t guilds = 0;

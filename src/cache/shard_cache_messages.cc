@@ -32,17 +32,16 @@ void FillIds(const discord::MessageUpdateEvent& event, pb::MessageData* out) {
 
 }  // namespace
 
-void ShardCache::ApplyMessageCreate(const discord::MessageCreateEvent& event) {
+const std::string* ShardCache::ApplyMessageCreate(const discord::MessageCreateEvent& event) {
   Impl& d = *impl_;
   const uint32_t depth = d.options.message_depth;
-  if (!d.Has(Kind::kMessages) || depth == 0 || event.message == nullptr) return;
+  if (!d.Has(Kind::kMessages) || depth == 0 || event.message == nullptr) return nullptr;
   MessageRing& ring = d.messages.try_emplace(event.channel.value(), event.guild).first->second;
   StoredMessage* message = ring.Find(event.id);  // a repeated delivery replaces the message
   if (message == nullptr) {
     uint32_t evicted = kNoSlot;
-    message = &ring.Append(depth, &evicted);
+    message = &ring.Append(depth, event.id, &evicted);
     if (evicted != kNoSlot) d.users.Unref(evicted);
-    message->id = event.id;
   }
   const uint32_t old_author = message->author_slot;
   message->author_slot = kNoSlot;
@@ -52,6 +51,7 @@ void ShardCache::ApplyMessageCreate(const discord::MessageCreateEvent& event) {
   }
   if (old_author != kNoSlot) d.users.Unref(old_author);
   event.message->SerializeToString(&message->data);  // reuses the slot's buffer
+  return &message->data;
 }
 
 bool ShardCache::ApplyMessageUpdate(const discord::MessageUpdateEvent& event,

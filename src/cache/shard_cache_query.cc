@@ -325,6 +325,12 @@ std::optional<UserId> ShardCache::GuildOwner(GuildId guild) const {
   return g->data.owner;
 }
 
+std::optional<ShardCache::GuildMemberCounts> ShardCache::MemberCounts(GuildId guild) const {
+  const GuildState* g = impl_->FindGuild(guild);
+  if (g == nullptr || !g->has_data) return std::nullopt;
+  return GuildMemberCounts{g->data.member_count, g->members.size()};
+}
+
 ShardCache::Counts ShardCache::counts() const {
   Counts c;
   for (const auto& [id, guild] : impl_->guilds) {

@@ -172,6 +172,7 @@ struct ReactionEvent {
   UserId user;       // add / remove
   EmojiId emoji_id;  // 0 for a Unicode emoji
   std::string emoji_name;
+  bool emoji_animated = false;
   bool burst = false;
 };
 

@@ -134,6 +134,8 @@ void GatewaySession::Start(std::optional<SessionCheckpoint> resume_from) {
     session_id_ = resume_from->session_id;
     resume_url_ = resume_from->resume_gateway_url;
     sequence_ = resume_from->sequence;
+    stats_.session_id = session_id_;  // READY, which sets them otherwise, does not come on resume
+    stats_.sequence = sequence_;
     Connect(/*resume=*/true);
   } else {
     RequestIdentify();

@@ -8,7 +8,15 @@
 
 namespace pylon::discord {
 
-struct LocalIdentifyScheduler::Core : IdentifyPermit::Issuer, std::enable_shared_from_this<Core> {
+struct LocalIdentifyScheduler::Core : std::enable_shared_from_this<Core> {
+  // Each permit reports to its own issuer, which remembers which grant it was: a permit that timed
+  // out and is sent or dropped later must not end the permit its bucket has since handed out.
+  struct Grant final : IdentifyPermit::Issuer {
+    Grant(std::shared_ptr<Core> core, uint64_t serial) : core(std::move(core)), serial(serial) {}
+    void PermitDone(uint32_t bucket, bool sent) override { core->PermitDone(bucket, serial, sent); }
+    std::shared_ptr<Core> core;
+    uint64_t serial;
+  };
   struct Waiter {
     uint32_t shard = 0;
     Reactor* reactor = nullptr;
@@ -16,7 +24,8 @@ struct LocalIdentifyScheduler::Core : IdentifyPermit::Issuer, std::enable_shared
   };
   struct Bucket {
     std::deque<Waiter> queue;
-    bool busy = false;  // a permit is out
+    bool busy = false;    // a permit is out
+    uint64_t serial = 0;  // of the permit that is out
     MonoTime busy_since{};
     std::optional<MonoTime> last_sent;
   };
@@ -30,11 +39,11 @@ struct LocalIdentifyScheduler::Core : IdentifyPermit::Issuer, std::enable_shared
     resets_at = clock.Now() + limit.reset_after;
   }
 
-  void PermitDone(uint32_t bucket, bool sent) override {
+  void PermitDone(uint32_t bucket, uint64_t serial, bool sent) {
     auto self = shared_from_this();
-    owner.Post([self, bucket, sent] {
+    owner.Post([self, bucket, serial, sent] {
       Bucket& b = self->buckets[bucket];
-      if (!b.busy) return;
+      if (!b.busy || b.serial != serial) return;  // timed out already: counted as sent then
       b.busy = false;
       if (sent) b.last_sent = self->clock.Now();
       self->Pump();
@@ -88,6 +97,7 @@ struct LocalIdentifyScheduler::Core : IdentifyPermit::Issuer, std::enable_shared
       Waiter waiter = std::move(bucket.queue.front());
       bucket.queue.pop_front();
       bucket.busy = true;
+      bucket.serial = ++next_serial;
       bucket.busy_since = now;
       --limit.remaining;
       ++granted;
@@ -95,7 +105,7 @@ struct LocalIdentifyScheduler::Core : IdentifyPermit::Issuer, std::enable_shared
         log::Warn("session start budget low: {} of {} left", limit.remaining, limit.total);
         low_reported = true;
       }
-      IdentifyPermit permit(shared_from_this(), index);
+      IdentifyPermit permit(std::make_shared<Grant>(shared_from_this(), bucket.serial), index);
       waiter.reactor->Post([granted = std::move(waiter.granted),
                             permit = std::move(permit)]() mutable { granted(std::move(permit)); });
       wake_at(now + options.permit_timeout);
@@ -114,6 +124,7 @@ struct LocalIdentifyScheduler::Core : IdentifyPermit::Issuer, std::enable_shared
   MonoTime resets_at;
   std::map<uint32_t, Bucket> buckets;
   uint64_t granted = 0;
+  uint64_t next_serial = 0;
   bool exhausted = false;
   bool low_reported = false;
 };

@@ -365,6 +365,7 @@ bool ParseReactionEvent(EventKind kind, sj::value& d, ReactionEvent* event,
   event->user = UserId();
   event->emoji_id = EmojiId();
   event->emoji_name.clear();
+  event->emoji_animated = false;
   event->burst = false;
   ReactionEmoji emoji;
   bool has_emoji = false;
@@ -395,6 +396,7 @@ bool ParseReactionEvent(EventKind kind, sj::value& d, ReactionEvent* event,
   }
   event->emoji_id = EmojiId(emoji.id);
   event->emoji_name.assign(emoji.name.data(), emoji.name.size());
+  event->emoji_animated = emoji.animated;
   uint64_t guild = event->guild.value();
   uint64_t channel = event->channel.value();
   uint64_t message = event->message.value();

@@ -4,11 +4,68 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace pylon::gateway {
 
 namespace ev = ::pylon::discord::v1::event;
 namespace model = ::pylon::discord::v1::model;
+
+namespace {
+
+size_t VarintSize(uint64_t value) {
+  size_t n = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+char* PutVarint(char* to, uint64_t value) {
+  while (value >= 0x80) {
+    *to++ = static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
+  }
+  *to++ = static_cast<char>(value);
+  return to;
+}
+
+char* PutFixed64(char* to, uint64_t value) {
+  for (int i = 0; i < 8; ++i) *to++ = static_cast<char>((value >> (8 * i)) & 0xFF);
+  return to;
+}
+
+// Wire tags: (field number << 3) | wire type (1: fixed64, 2: length-delimited).
+constexpr uint64_t kEnvelopeMessageCreateTag = (16 << 3) | 2;  // EventEnvelope.message_create_event
+constexpr uint64_t kScopeTag = (1 << 3) | 2;                   // MessageCreateEvent.scope
+constexpr uint64_t kMessageDataTag = (2 << 3) | 2;             // MessageCreateEvent.message_data
+constexpr uint64_t kBotIdTag = (1 << 3) | 1;                   // EventScope.bot_id (fixed64)
+constexpr uint64_t kGuildIdTag = (2 << 3) | 1;                 // EventScope.guild_id (fixed64)
+
+}  // namespace
+
+std::string EncodeMessageCreateEnvelope(uint64_t bot_id, uint64_t guild_id,
+                                        std::string_view message) {
+  // proto3: a zero fixed64 is not written.
+  const size_t scope_size = (bot_id != 0 ? 9 : 0) + (guild_id != 0 ? 9 : 0);
+  const size_t event_size = VarintSize(kScopeTag) + VarintSize(scope_size) + scope_size +
+                            VarintSize(kMessageDataTag) + VarintSize(message.size()) +
+                            message.size();
+  const size_t total = VarintSize(kEnvelopeMessageCreateTag) + VarintSize(event_size) + event_size;
+  std::string out(total, '\0');
+  char* to = out.data();
+  to = PutVarint(to, kEnvelopeMessageCreateTag);
+  to = PutVarint(to, event_size);
+  to = PutVarint(to, kScopeTag);
+  to = PutVarint(to, scope_size);
+  if (bot_id != 0) to = PutFixed64(PutVarint(to, kBotIdTag), bot_id);
+  if (guild_id != 0) to = PutFixed64(PutVarint(to, kGuildIdTag), guild_id);
+  to = PutVarint(to, kMessageDataTag);
+  to = PutVarint(to, message.size());
+  if (!message.empty()) std::memcpy(to, message.data(), message.size());
+  return out;
+}
 
 ev::EventScope* MutableScope(ev::EventEnvelope& e) {
   using E = ev::EventEnvelope;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <bitset>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "discord/v1/event.pb.h"
@@ -24,6 +26,13 @@ bool IsCompleteMessage(const std::bitset<64>& present);
 void BuildRawMessageUpdate(const ::pylon::discord::v1::model::MessageData& message,
                            const std::bitset<64>& present,
                            ::pylon::discord::v1::event::MessageUpdateEvent_PayloadData* raw);
+
+// The serialized EventEnvelope{message_create_event{scope{bot_id, guild_id}, message_data}} around
+// `message`, a MessageData already serialized: byte for byte what EventEnvelope::SerializeToString
+// gives for that envelope (fields in number order, zero scope ids omitted, the scope and the
+// message always present), without parsing or serializing the message again.
+std::string EncodeMessageCreateEnvelope(uint64_t bot_id, uint64_t guild_id,
+                                        std::string_view message);
 
 // `name` as a string_view with static storage duration (the parser's names point into the
 // frame). Names we do not know become "UNKNOWN_EVENT".

@@ -91,6 +91,9 @@ void MemberChunker::OnGuildGone(GuildId guild) {
 
 bool MemberChunker::RequestAllMembers(GuildId guild) {
   if (options_.policy == ChunkingPolicy::kNone || !options_.has_members_intent) return false;
+  for (const auto& [nonce, request] : in_flight_) {
+    if (request.all && request.guild == guild) return true;  // being fetched: that answers it
+  }
   if (complete_.count(guild.value())) complete_.erase(guild.value()), --progress_.guilds_complete;
   if (background_set_.insert(guild.value()).second) {
     background_.push_front(guild);  // asked for explicitly: ahead of the background

@@ -85,6 +85,9 @@ ShardStats Shard::Stats() const {
   stats.malformed = malformed_;
   for (const auto& [name, count] : unmodelled_) stats.unmodelled[name] = count;
   stats.cache_counts = cache_->counts();
+  for (int kind = 0; kind < cache::kKindCount; ++kind) {
+    stats.cache_usage[kind] = cache_->Usage(static_cast<cache::Kind>(kind));
+  }
   stats.guilds = static_cast<uint32_t>(stats.cache_counts.guilds);
   stats.chunking = chunker_->progress();
   return stats;
@@ -100,15 +103,19 @@ void Shard::Emit(ev::EventEnvelope& envelope, std::string_view type, GuildId gui
   }
   scope->set_bot_id(id_.bot.value());
   scope->set_guild_id(guild.value());
-  buffer_.clear();
-  envelope.SerializeToString(&buffer_);
+  std::string body;  // sized exactly by the serializer; moved into the log, never copied
+  envelope.SerializeToString(&body);
   envelope.Clear();
+  Log(std::move(body), type, guild, routing_key);
+}
+
+void Shard::Log(std::string body, std::string_view type, GuildId guild, uint64_t routing_key) {
   LoggedEvent event;
   event.discord_sequence = sequence_;
   event.guild = guild;
   event.type = type;
   event.received_unix_us = clock_.UnixMs() * 1000;
-  event.body = std::make_shared<const std::string>(buffer_);
+  event.body = std::make_shared<const std::string>(std::move(body));
   event.routing_key = routing_key;
   uint64_t before_first = log_.first_position();
   LoggedEvent notified = event;  // shares the body
@@ -342,10 +349,20 @@ void Shard::OnUserUpdate(discord::UserUpdateEvent& event) {
 // Messages
 
 void Shard::OnMessageCreate(discord::MessageCreateEvent& event) {
-  cache_->ApplyMessageCreate(event);
-  auto* e = envelope_.mutable_message_create_event();
-  e->mutable_message_data()->Swap(event.message);
-  Emit(envelope_, "MESSAGE_CREATE", event.guild, event.channel.value());
+  // The cache keeps the message serialized: the envelope is built around those bytes (exactly
+  // what serializing EventEnvelope{message_create_event{scope, message_data}} gives) instead of
+  // copying the parser's message into envelope_ and serializing it a second time.
+  const std::string* stored = cache_->ApplyMessageCreate(event);
+  std::string_view message;
+  if (stored != nullptr) {
+    message = *stored;
+  } else if (event.message != nullptr) {
+    buffer_.clear();
+    event.message->SerializeToString(&buffer_);
+    message = buffer_;
+  }
+  Log(EncodeMessageCreateEnvelope(id_.bot.value(), event.guild.value(), message), "MESSAGE_CREATE",
+      event.guild, event.channel.value());
 }
 
 void Shard::OnMessageUpdate(discord::MessageUpdateEvent& event) {

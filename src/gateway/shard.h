@@ -14,6 +14,7 @@
 
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -56,6 +57,7 @@ struct ShardStats {
   uint64_t malformed = 0;
   std::map<std::string, uint64_t> unmodelled;  // by Discord event name
   cache::ShardCache::Counts cache_counts;
+  std::array<cache::KindUsage, cache::kKindCount> cache_usage{};  // by cache::Kind
   uint32_t guilds = 0;
   ChunkerProgress chunking;
 };
@@ -134,9 +136,12 @@ class Shard final : public discord::GatewayEventHandler {
   void OnUnmodelled(std::string_view name) override;
   void OnMalformed(std::string_view name, const Error& error) override;
 
-  // Sets the scope of the event in `envelope` (whatever its case) and logs it.
+  // Sets the scope of the event in `envelope` (whatever its case), serializes it, clears it and
+  // logs it.
   void Emit(discord::pb::event::EventEnvelope& envelope, std::string_view type, GuildId guild,
             uint64_t routing_key = 0);
+  // Appends a serialized envelope to the log (and tells the listener).
+  void Log(std::string body, std::string_view type, GuildId guild, uint64_t routing_key);
   void Count(std::string_view unmodelled_name);
   void SaveCheckpoint();
 
@@ -156,7 +161,7 @@ class Shard final : public discord::GatewayEventHandler {
   std::map<std::string, uint64_t, std::less<>> unmodelled_;
   std::function<void(const LoggedEvent&)> event_listener_;
   discord::pb::event::EventEnvelope envelope_;  // reused for every event
-  std::string buffer_;
+  std::string buffer_;  // a MESSAGE_CREATE's message, serialized, when the cache keeps none
   Timer checkpoint_timer_;
   uint64_t checkpointed_sequence_ = 0;
 };

@@ -96,10 +96,14 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
       return s;
     });
     if (!shard) return Unavailable("a reactor is stopping");
-    runtime->shards[id] = ShardSlot{&reactor, *shard};
+    auto handle = std::make_shared<ShardHandle>();
+    handle->shard = *shard;
+    runtime->shards[id] = ShardSlot{&reactor, *shard, std::move(handle)};
   }
-  auto added = CallBlocking(
-      home(), [this, &runtime, bot = spec.bot] { bots_[bot.value()] = std::move(runtime); });
+  auto added = CallBlocking(home(), [this, &runtime, bot = spec.bot] {
+    bots_[bot.value()] = std::move(runtime);
+    PublishRoutes();
+  });
   if (!added) return Unavailable("the shard host is stopping");
   log::Info("bot {}: started {} of {} shards", spec.bot.value(), ids.size(), shard_count);
   return Ok();
@@ -108,7 +112,9 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
 void ShardHost::StopShards(BotRuntime& runtime, bool keep_resumable) {
   for (auto& [id, slot] : runtime.shards) {
     Shard* shard = slot.shard;
-    auto stop = [shard, keep_resumable] {
+    std::shared_ptr<ShardHandle> handle = slot.handle;
+    auto stop = [shard, handle, keep_resumable] {
+      handle->shard = nullptr;  // closures already queued on this reactor see it gone
       shard->Stop(keep_resumable);
       delete shard;
     };
@@ -124,6 +130,7 @@ Status ShardHost::RemoveBot(BotId bot, bool keep_resumable) {
     if (it == bots_.end()) return;
     runtime = std::move(it->second);
     bots_.erase(it);
+    PublishRoutes();
   });
   if (!runtime) return NotFound("bot " + bot.ToString() + " is not running here");
   StopShards(*runtime, keep_resumable);
@@ -140,6 +147,16 @@ void ShardHost::StopAll(bool keep_resumable) {
     auto* raw = http.release();
     if (!home().Post([raw] { delete raw; })) delete raw;
   }
+}
+
+void ShardHost::PublishRoutes() {
+  auto table = std::make_shared<RoutingTable>();
+  for (auto& [bot, runtime] : bots_) {
+    RoutingTable::Bot& routes = table->bots[bot];
+    routes.shard_count = runtime->shard_count;
+    for (auto& [id, slot] : runtime->shards) routes.shards[id] = {slot.reactor, slot.handle};
+  }
+  routes_.store(std::move(table));
 }
 
 std::vector<BotId> ShardHost::Bots() {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -48,6 +49,40 @@ struct HostOptions {
   discord::LocalIdentifyScheduler::Options identify;
 };
 
+// A shard as the routing table knows it. `shard` is valid only on `reactor`, and only while not
+// null: the host clears it there before the shard is destroyed, so a closure posted to the reactor
+// checks it first.
+struct ShardHandle {
+  Shard* shard = nullptr;
+};
+
+struct ShardRoute {
+  Reactor* reactor = nullptr;
+  std::shared_ptr<ShardHandle> handle;
+};
+
+// Which shards of which bots run here, as an immutable snapshot (swapped atomically when bots are
+// added or removed): API handlers on any thread find a shard without a lock.
+struct RoutingTable {
+  struct Bot {
+    uint32_t shard_count = 0;
+    std::map<uint32_t, ShardRoute> shards;  // the shards running here, by shard id
+  };
+  std::map<uint64_t, Bot> bots;
+
+  const Bot* FindBot(BotId bot) const {
+    auto it = bots.find(bot.value());
+    return it == bots.end() ? nullptr : &it->second;
+  }
+  // The route of the shard that owns `guild` (shard 0 for guild 0), or nullptr.
+  const ShardRoute* Find(BotId bot, GuildId guild) const {
+    const Bot* b = FindBot(bot);
+    if (b == nullptr || b->shard_count == 0) return nullptr;
+    auto it = b->shards.find(shard_for(guild, b->shard_count).value());
+    return it == b->shards.end() ? nullptr : &it->second;
+  }
+};
+
 struct ShardSummary {
   BotShard id;
   uint32_t shard_count = 0;
@@ -77,6 +112,9 @@ class ShardHost {
   // The bot's shard count in effect, or 0 when the bot is not running here.
   uint32_t ShardCount(BotId bot);
 
+  // The current routing table; lock-free, any thread.
+  std::shared_ptr<const RoutingTable> Routes() const { return routes_.load(); }
+
   // Runs `fn` on the shard's reactor with the shard (nullptr when it is not running here).
   // Returns false when the shard is unknown or its reactor refused the work. Any thread.
   bool WithShard(BotShard shard, UniqueFunction<void(Shard*)> fn);
@@ -89,6 +127,7 @@ class ShardHost {
   struct ShardSlot {
     Reactor* reactor = nullptr;
     Shard* shard = nullptr;  // owned; touched only on `reactor`
+    std::shared_ptr<ShardHandle> handle;
   };
   struct BotRuntime {
     BotSpec spec;
@@ -100,6 +139,7 @@ class ShardHost {
   Reactor& home() { return reactors_.at(0); }
   Reactor& ReactorFor(BotShard shard);
   void StopShards(BotRuntime& runtime, bool keep_resumable);
+  void PublishRoutes();  // home reactor
 
   ReactorPool& reactors_;
   const Clock& clock_;
@@ -110,6 +150,7 @@ class ShardHost {
   std::map<uint64_t, std::unique_ptr<BotRuntime>> bots_;
   std::unique_ptr<net::HttpClient> http_;
   std::optional<discord::ApiBase> api_base_;
+  std::atomic<std::shared_ptr<const RoutingTable>> routes_{std::make_shared<RoutingTable>()};
 };
 
 }  // namespace pylon::gateway

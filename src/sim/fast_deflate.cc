@@ -76,34 +76,34 @@ constexpr std::array<LengthCode, kMaxMatch + 1> MakeLengthCodes() {
 }
 constexpr std::array<LengthCode, kMaxMatch + 1> kLengths = MakeLengthCodes();
 
-// Appends bits least significant first.
+// Appends bits least significant first, into memory reserved up front (no per-word append).
 class BitWriter {
  public:
-  explicit BitWriter(std::string* out) : out_(out) {}
-  inline void Put(uint32_t bits, int count) {
+  explicit BitWriter(uint8_t* out) : out_(out) {}
+  __attribute__((always_inline)) inline void Put(uint32_t bits, int count) {
     buffer_ |= static_cast<uint64_t>(bits) << count_;
     count_ += count;
     if (count_ >= 32) {
-      char bytes[4];
       uint32_t low = static_cast<uint32_t>(buffer_);
-      std::memcpy(bytes, &low, 4);  // little-endian machines only (x86-64, AArch64)
-      out_->append(bytes, 4);
+      std::memcpy(out_, &low, 4);  // little-endian machines only (x86-64, AArch64)
+      out_ += 4;
       buffer_ >>= 32;
       count_ -= 32;
     }
   }
-  // Pads to a byte boundary and flushes.
-  void AlignAndFlush() {
+  // Pads to a byte boundary and writes out what is left; returns the end of the output.
+  uint8_t* AlignAndFlush() {
     while (count_ > 0) {
-      out_->push_back(static_cast<char>(buffer_ & 0xFF));
+      *out_++ = static_cast<uint8_t>(buffer_ & 0xFF);
       buffer_ >>= 8;
       count_ = count_ > 8 ? count_ - 8 : 0;
     }
     buffer_ = 0;
+    return out_;
   }
 
  private:
-  std::string* out_;
+  uint8_t* out_;
   uint64_t buffer_ = 0;
   int count_ = 0;
 };
@@ -152,13 +152,17 @@ void FastDeflateStream::Compress(std::string_view message, std::string* out) {
   const uint8_t* data = history_.data();
   size_t end = history_.size();
 
-  out->reserve(out->size() + message.size() + message.size() / 8 + 16);
+  // Worst case: every byte a 9-bit literal, plus block headers, the flush and the zlib header.
+  size_t used = out->size();
+  out->resize(used + message.size() + message.size() / 8 + 32);
+  uint8_t* begin = reinterpret_cast<uint8_t*>(out->data()) + used;
+  uint8_t* cursor = begin;
   if (!header_written_) {
-    out->push_back(static_cast<char>(0x78));  // deflate, 32 KiB window
-    out->push_back(static_cast<char>(0x01));  // fastest; (0x7801 % 31 == 0)
+    *cursor++ = 0x78;  // deflate, 32 KiB window
+    *cursor++ = 0x01;  // fastest; (0x7801 % 31 == 0)
     header_written_ = true;
   }
-  BitWriter w(out);
+  BitWriter w(cursor);
   w.Put(0b010, 3);  // BFINAL 0, BTYPE 01 (fixed Huffman)
 
   size_t pos = start;
@@ -190,8 +194,10 @@ void FastDeflateStream::Compress(std::string_view message, std::string* out) {
   w.Put(kLiteral[256].bits, kLiteral[256].length);  // end of block
   // Sync flush: an empty stored block, byte-aligned: 000, pad, 00 00 FF FF.
   w.Put(0, 3);
-  w.AlignAndFlush();
-  out->append("\x00\x00\xff\xff", 4);
+  uint8_t* end_of_output = w.AlignAndFlush();
+  static constexpr uint8_t kFlush[4] = {0x00, 0x00, 0xFF, 0xFF};
+  std::memcpy(end_of_output, kFlush, 4);
+  out->resize(used + static_cast<size_t>(end_of_output + 4 - begin));
 }
 
 }  // namespace pylon::sim

@@ -142,6 +142,29 @@ class GatewayServer final : public EventSink {
   };
   std::vector<SessionSnapshot> Sessions(const SessionFilter& filter = {}) const;
 
+  // Every IDENTIFY and RESUME received, oldest first (for tests; the admin API renders them).
+  struct IdentifyRecord {
+    int64_t unix_ms = 0;
+    MonoTime at;
+    BotId bot;
+    uint32_t shard = 0;
+    uint32_t shard_count = 0;
+    uint32_t bucket = 0;
+    std::string outcome;  // "ready", "invalid_session", "close 4004", ...
+    std::string session_id;
+  };
+  struct ResumeRecord {
+    int64_t unix_ms = 0;
+    BotId bot;
+    std::string session_id;
+    uint64_t from_sequence = 0;
+    uint64_t replayed = 0;
+    bool via_resume_url = false;
+    std::string outcome;  // "resumed", "invalid_session", "close 4007", ...
+  };
+  const std::vector<IdentifyRecord>& identifies() const { return identifies_; }
+  const std::vector<ResumeRecord>& resumes() const { return resumes_; }
+
   // Statistics as JSON (the admin API): identifies, resumes, sessions with their sequence
   // numbers and counts, connections, commands received, close codes sent.
   std::string RenderIdentifiesJson() const;
@@ -169,25 +192,6 @@ class GatewayServer final : public EventSink {
   struct BotState;
   struct Payload;  // a parsed client payload (gateway.cc)
 
-  struct IdentifyRecord {
-    int64_t unix_ms = 0;
-    MonoTime at;
-    BotId bot;
-    uint32_t shard = 0;
-    uint32_t shard_count = 0;
-    uint32_t bucket = 0;
-    std::string outcome;  // "ready", "invalid_session", "close 4004", ...
-    std::string session_id;
-  };
-  struct ResumeRecord {
-    int64_t unix_ms = 0;
-    BotId bot;
-    std::string session_id;
-    uint64_t from_sequence = 0;
-    uint64_t replayed = 0;
-    bool via_resume_url = false;
-    std::string outcome;  // "resumed", "invalid_session", "close 4007", ...
-  };
   struct Stats {
     uint64_t connections_accepted = 0;
     uint64_t dispatches_sent = 0;

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -139,7 +140,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   int port = -1;
   bool help_config = false;
+  std::string tokens_file;
   app.add_option("--config", config_file, "YAML config file");
+  app.add_option("--tokens-file", tokens_file,
+                 "write '<bot id> <token>' lines for the simulated bots here (for scripts)");
   app.add_option("--set", overrides, "override a config key: --set world.guilds=200");
   app.add_option("--port", port, "port to listen on (same as --set listen.port=N)");
   app.add_flag("--help-config", help_config, "list every config key");
@@ -248,6 +252,21 @@ int main(int argc, char** argv) {
   if (!server.ok()) {
     std::cerr << "pylon-discord-sim: " << server.error().message() << "\n";
     return 1;
+  }
+  if (!tokens_file.empty()) {
+    std::string lines = *pylon::CallBlocking(reactor, [&] {
+      std::string out;
+      for (const auto& bot : (*server)->world().bots()) {
+        out += std::to_string(bot.id.value()) + " " + bot.token.reveal() + "\n";
+      }
+      return out;
+    });
+    std::ofstream out(tokens_file, std::ios::trunc);
+    out << lines;
+    if (!out) {
+      std::cerr << "pylon-discord-sim: cannot write " << tokens_file << "\n";
+      return 1;
+    }
   }
   std::cout << "LISTENING " << (*server)->base_url() << std::endl;
   int signal_number = 0;

@@ -153,8 +153,8 @@ void World::WriteChannelFields(JsonWriter& w, const Guild& guild, const Channel&
     w.EndObject();
   }
   w.EndArray();
+  w.Key("nsfw").Bool(ch.nsfw);  // categories too (discord-protocol.md §6: channel key fields)
   if (ch.type == ChannelType::kCategory) return;
-  w.Key("nsfw").Bool(ch.nsfw);
   w.Key("rate_limit_per_user").UInt(ch.rate_limit_per_user);
   w.Key("last_message_id").IdOrNull(ch.last_message_id);
   switch (ch.type) {

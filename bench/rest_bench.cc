@@ -1,0 +1,202 @@
+// Copyright 2026 The Pylon Gateway Authors.
+// The latency the REST proxy adds: the same GET /channels/{c}/messages/{m} requests, at a fixed
+// open-loop rate spread over many buckets (one per channel), sent (a) straight to the in-process
+// simulator with an HttpClient, and (b) through RestProxy::Call<GetChannelMessageMethod> (build,
+// limiter, HTTP, JSON -> MessageData). The simulator's limits are raised so that nothing waits in
+// a bucket; what remains is the proxy's own cost. Both paths start with a post to a reactor.
+//
+//   flock /tmp/pylon-build.lock cmake --build build/release -j2 --target rest_bench
+//   build/release/bench/rest_bench
+//
+// Counters (microseconds): direct_p50/p99, proxy_p50/p99, added_p50/p99 (proxy minus direct).
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "net/http_client.h"
+#include "rest/rest_proxy.h"
+#include "sim/sim_server.h"
+
+namespace pylon::rest {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr double kRate = 2000;  // requests per second
+constexpr int kRequests = 10000;
+
+struct Env {
+  Env() {
+    sim_reactor.Start();
+    sim::SimOptions options;
+    options.world.seed = 11;
+    options.world.guilds = 4;
+    options.world.members = 400;
+    options.world.max_guild_members = 200;
+    options.world.channels = {70, 80};
+    options.world.messages_per_channel = 3;
+    options.world.now_unix_ms = SystemClock().UnixMs();
+    options.world.rest_global_limit = 1000000;
+    auto server = sim::SimServer::Start(sim_reactor, options, SystemClock());
+    if (!server.ok()) {
+      fprintf(stderr, "simulator: %s\n", server.error().ToString().c_str());
+      std::abort();
+    }
+    sim = std::move(*server);
+    CallBlocking(sim_reactor, [&] {
+      const sim::World& w = sim->world();
+      bot = BotId(w.bots()[0].id.value());
+      token = w.bots()[0].token;
+      for (GuildId g : w.bots()[0].guilds) {
+        for (const sim::Channel& c : w.FindGuild(g)->channels) {
+          if (c.type == sim::ChannelType::kText && !c.messages.empty()) {
+            targets.push_back({g, c.id, c.messages.at(0).id});
+          }
+        }
+      }
+      net::HttpRequest raise;
+      raise.method = "POST";
+      raise.target = "/_sim/rest/buckets";
+      raise.body = R"({"bucket":"get_messages","limit":1000000,"window_ms":1000})";
+      sim->rest().HandleAdmin(raise, [](net::HttpResponse) {});
+    });
+    rest_pool.Start();
+    RestProxyOptions proxy_options;
+    proxy_options.client.api_base = sim->base_url() + "/api/v10";
+    proxy_options.client.limits.global_limit = 1000000;
+    proxy = std::make_unique<RestProxy>(rest_pool, SystemClock(), proxy_options);
+    client_reactor.Start();
+    net::HttpClientOptions http;
+    http.base_url = sim->base_url();
+    http.max_connections = 32;
+    direct = std::make_unique<net::HttpClient>(client_reactor, http);
+  }
+  ~Env() {
+    CallBlocking(client_reactor, [&] { direct.reset(); });
+    client_reactor.Stop();
+    proxy.reset();
+    rest_pool.Stop();
+    sim->Stop();
+    sim_reactor.Stop();
+  }
+
+  struct Target {
+    GuildId guild;
+    ChannelId channel;
+    MessageId message;
+  };
+  Reactor sim_reactor{0, "sim"};
+  std::unique_ptr<sim::SimServer> sim;
+  ReactorPool rest_pool{1, "rest"};
+  std::unique_ptr<RestProxy> proxy;
+  Reactor client_reactor{0, "direct"};
+  std::unique_ptr<net::HttpClient> direct;
+  BotId bot;
+  Secret token;
+  std::vector<Target> targets;
+};
+
+Env& GetEnv() {
+  static Env* env = new Env();  // lives until exit: reactors are stopped by the OS
+  return *env;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+// Issues `count` requests at `rate` per second; `issue(i, done)` starts request i, `done()` is
+// called when it is answered. Returns the latencies in microseconds.
+template <typename Issue>
+std::vector<double> OpenLoop(int count, double rate, Issue issue) {
+  std::vector<double> latency(count, 0);
+  std::atomic<int> finished{0};
+  std::promise<void> all;
+  auto start = std::chrono::steady_clock::now();
+  const auto interval = std::chrono::duration<double>(1.0 / rate);
+  for (int i = 0; i < count; ++i) {
+    std::this_thread::sleep_until(
+        start + std::chrono::duration_cast<std::chrono::nanoseconds>(interval * i));
+    auto t0 = std::chrono::steady_clock::now();
+    issue(i, [&latency, &finished, &all, i, t0, count] {
+      latency[i] =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+      if (finished.fetch_add(1) + 1 == count) all.set_value();
+    });
+  }
+  all.get_future().wait();
+  return latency;
+}
+
+std::vector<double> Direct(Env& env, int count) {
+  return OpenLoop(count, kRate, [&](int i, auto done) {
+    const Env::Target& t = env.targets[i % env.targets.size()];
+    net::HttpRequest request;
+    request.target =
+        "/api/v10/channels/" + t.channel.ToString() + "/messages/" + t.message.ToString();
+    request.headers.push_back({"Authorization", "Bot " + env.token.reveal()});
+    request.headers.push_back({"User-Agent", "DiscordBot (bench, 0.1)"});
+    env.client_reactor.Post([&env, request = std::move(request), done]() mutable {
+      env.direct->Send(std::move(request), [done](Result<net::HttpResponse> r) {
+        if (!r.ok() || r->status != 200) std::abort();
+        done();
+      });
+    });
+  });
+}
+
+std::vector<double> Proxied(Env& env, int count) {
+  return OpenLoop(count, kRate, [&](int i, auto done) {
+    const Env::Target& t = env.targets[i % env.targets.size()];
+    rpb::GetChannelMessageRequest request;
+    request.set_channel_id(t.channel.value());
+    request.set_message_id(t.message.value());
+    CallOptions call;
+    call.bot = env.bot;
+    call.guild = t.guild;
+    call.token = env.token;
+    call.max_wait = 10s;
+    env.proxy->Call<GetChannelMessageMethod>(call, request, nullptr,
+                                             [done](rpb::GetChannelMessageResponse r) {
+                                               if (!r.has_data() || !r.data().has_message()) {
+                                                 std::abort();
+                                               }
+                                               done();
+                                             });
+  });
+}
+
+void BM_ProxyAddedLatency(benchmark::State& state) {
+  Env& env = GetEnv();
+  // Warm both paths (connections, learned buckets).
+  Direct(env, 500);
+  Proxied(env, 500);
+  std::vector<double> direct, proxied;
+  for (auto _ : state) {
+    direct = Direct(env, kRequests);
+    proxied = Proxied(env, kRequests);
+  }
+  double d50 = Percentile(direct, 0.5), d99 = Percentile(direct, 0.99);
+  double p50 = Percentile(proxied, 0.5), p99 = Percentile(proxied, 0.99);
+  state.counters["direct_p50_us"] = d50;
+  state.counters["direct_p99_us"] = d99;
+  state.counters["proxy_p50_us"] = p50;
+  state.counters["proxy_p99_us"] = p99;
+  state.counters["added_p50_us"] = p50 - d50;
+  state.counters["added_p99_us"] = p99 - d99;
+  state.counters["buckets"] = static_cast<double>(env.targets.size());
+  state.counters["rate_per_s"] = kRate;
+}
+BENCHMARK(BM_ProxyAddedLatency)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+}  // namespace
+}  // namespace pylon::rest
+
+BENCHMARK_MAIN();

@@ -1,0 +1,445 @@
+// Copyright 2026 The Pylon Gateway Authors.
+
+#include "api/workergroup_service.h"
+
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/slice.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "base/log.h"
+#include "gateway/v1/batch_service.pb.h"
+#include "gateway/v1/workergroup.pb.h"
+
+namespace pylon::api {
+namespace {
+
+namespace wg = ::pylon::gateway::v1::workergroup;
+
+constexpr size_t kHighWatermark = 512;  // messages queued on a stream before it pushes back
+constexpr size_t kLowWatermark = 128;
+
+void PutVarint(std::string* out, uint64_t value) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+
+size_t VarintSize(uint64_t value) {
+  size_t n = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// EventEnvelope.header (field 1): HeaderData{seq = 1, received_at = 2 Timestamp{seconds, nanos}}.
+std::string EncodeHeaderField(uint64_t sequence, int64_t received_unix_us) {
+  std::string timestamp;
+  int64_t seconds = received_unix_us / 1'000'000;
+  int32_t nanos = static_cast<int32_t>(received_unix_us % 1'000'000) * 1000;
+  if (seconds != 0) {
+    timestamp.push_back(0x08);
+    PutVarint(&timestamp, static_cast<uint64_t>(seconds));
+  }
+  if (nanos != 0) {
+    timestamp.push_back(0x10);
+    PutVarint(&timestamp, static_cast<uint64_t>(nanos));
+  }
+  std::string header;
+  header.push_back(0x08);
+  PutVarint(&header, sequence);
+  header.push_back(0x12);
+  PutVarint(&header, timestamp.size());
+  header += timestamp;
+  std::string field;
+  field.push_back(0x0A);
+  PutVarint(&field, header.size());
+  field += header;
+  return field;
+}
+
+// A slice that refers to the shared body without copying it; the slice keeps it alive.
+grpc::Slice BodySlice(const gateway::EnvelopeBytes& body) {
+  auto* holder = new gateway::EnvelopeBytes(body);
+  return grpc::Slice(const_cast<char*>((*holder)->data()), (*holder)->size(),
+                     [](void* user_data) { delete static_cast<gateway::EnvelopeBytes*>(user_data); },
+                     holder);
+}
+
+grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
+  std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::vector<std::string_view> MetadataValues(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata, std::string_view key) {
+  std::vector<std::string_view> out;
+  auto range = metadata.equal_range(grpc::string_ref(key.data(), key.size()));
+  for (auto it = range.first; it != range.second; ++it) {
+    out.emplace_back(it->second.data(), it->second.size());
+  }
+  return out;
+}
+
+class WorkerStream;
+
+// What the dispatcher holds: forwards to the stream while it exists, on the dispatcher's reactor.
+class StreamLink final : public dispatch::ConsumerStream {
+ public:
+  StreamLink(WorkerStream* stream, dispatch::Dispatcher* dispatcher, bool batched)
+      : stream_(stream), dispatcher_(dispatcher), batched_(batched) {}
+  bool SendEvents(std::span<const dispatch::OutboundEvent> events) override;
+  void SendHeartbeatRequest(const std::string& nonce) override;
+  void Close(std::optional<dispatch::CloseReason> reason) override;
+  bool batched() const override { return batched_; }
+  void Detach() { stream_ = nullptr; }
+  void OnAttached(Result<std::pair<dispatch::Dispatcher::ConsumerId, std::string>> attached);
+
+ private:
+  WorkerStream* stream_;  // null once gRPC is done with the stream
+  dispatch::Dispatcher* dispatcher_;
+  bool batched_;
+};
+
+class WorkerStream final : public grpc::ServerGenericBidiReactor {
+ public:
+  WorkerStream(grpc::GenericCallbackServerContext* context, dispatch::Dispatcher& dispatcher,
+               WorkerGroupService::ConfigSource config, bool batched)
+      : context_(context), dispatcher_(dispatcher), config_(std::move(config)), batched_(batched) {
+    link_ = std::make_shared<StreamLink>(this, &dispatcher, batched);
+    StartRead(&read_);
+  }
+
+  // ---- gRPC's threads ----
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The client half-closed, went away, or cancelled.
+      Post([this] {
+        if (consumer_ != 0) dispatcher_.Detach(consumer_);
+        consumer_ = 0;
+        if (!closing_) BeginClose(std::nullopt);
+      });
+      return;
+    }
+    wg::WorkerStreamClientMessage message;
+    std::vector<grpc::Slice> slices;
+    bool parsed = read_.Dump(&slices).ok();
+    std::string bytes;
+    for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    parsed = parsed && message.ParseFromString(bytes);
+    if (!parsed) {
+      Post([this] { RejectIdentity("the message is not a WorkerStreamClientMessage"); });
+      return;
+    }
+    HandleMessage(std::move(message));
+    StartRead(&read_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    Post([this, ok] { WriteDone(ok); });
+  }
+
+  void OnDone() override {
+    // No more callbacks from gRPC. Delete on the dispatcher's reactor, where the link is used.
+    dispatcher_.reactor().Post([this] {
+      link_->Detach();
+      if (consumer_ != 0) dispatcher_.Detach(consumer_);
+      delete this;
+    });
+  }
+
+  void OnCancel() override {}
+
+  // ---- The dispatcher's reactor ----
+  bool Enqueue(grpc::ByteBuffer buffer) {
+    if (finished_) return false;
+    outbox_.push_back(std::move(buffer));
+    if (!writing_) WriteNext();
+    if (outbox_.size() >= kHighWatermark) {
+      blocked_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  bool SendEvents(std::span<const dispatch::OutboundEvent> events) {
+    if (closing_) return false;
+    if (!batched_) {
+      bool more = true;
+      for (const auto& e : events) {
+        std::string header = EncodeHeaderField(e.sequence, e.received_unix_us);
+        std::string head;
+        head.push_back(0x12);  // WorkerStreamServerMessage.event_envelope = 2
+        PutVarint(&head, header.size() + e.body->size());
+        head += header;
+        grpc::Slice slices[2] = {grpc::Slice(head), BodySlice(e.body)};
+        more = Enqueue(grpc::ByteBuffer(slices, 2));
+      }
+      return more;
+    }
+    // WorkerStreamBatchMessage.events = 2 { repeated EventEnvelope envelopes = 1 }
+    std::vector<std::string> heads;
+    size_t batch_size = 0;
+    for (const auto& e : events) {
+      std::string header = EncodeHeaderField(e.sequence, e.received_unix_us);
+      std::string head;
+      head.push_back(0x0A);
+      PutVarint(&head, header.size() + e.body->size());
+      head += header;
+      batch_size += head.size() + e.body->size();
+      heads.push_back(std::move(head));
+    }
+    std::string outer;
+    outer.push_back(0x12);
+    PutVarint(&outer, batch_size);
+    std::vector<grpc::Slice> slices;
+    slices.reserve(events.size() * 2 + 1);
+    slices.emplace_back(outer);
+    for (size_t i = 0; i < events.size(); ++i) {
+      slices.emplace_back(heads[i]);
+      slices.push_back(BodySlice(events[i].body));
+    }
+    return Enqueue(grpc::ByteBuffer(slices.data(), slices.size()));
+  }
+
+  void SendHeartbeatRequest(const std::string& nonce) {
+    if (closing_) return;
+    if (batched_) {
+      pylon::gateway::v1::batch::WorkerStreamBatchMessage message;
+      message.mutable_heartbeat_request()->set_nonce(nonce);
+      Enqueue(Serialize(message));
+    } else {
+      wg::WorkerStreamServerMessage message;
+      message.mutable_heartbeat_request()->set_nonce(nonce);
+      Enqueue(Serialize(message));
+    }
+  }
+
+  void BeginClose(std::optional<dispatch::CloseReason> reason) {
+    if (closing_) return;
+    if (reason) {
+      auto code = static_cast<wg::WorkerStreamClosed::CloseReason>(*reason);
+      if (batched_) {
+        pylon::gateway::v1::batch::WorkerStreamBatchMessage message;
+        message.mutable_stream_closed()->set_reason(code);
+        Enqueue(Serialize(message));
+      } else {
+        wg::WorkerStreamServerMessage message;
+        message.mutable_stream_closed()->set_reason(code);
+        Enqueue(Serialize(message));
+      }
+    }
+    closing_ = true;
+    if (!writing_) FinishNow();  // otherwise once the queued messages are written
+  }
+
+ private:
+  void Post(UniqueFunction<void()> fn) { dispatcher_.reactor().Post(std::move(fn)); }
+
+  void WriteNext() {
+    if (outbox_.empty() || finished_) return;
+    writing_ = true;
+    grpc::WriteOptions options;
+    if (outbox_.size() > 1) options.set_buffer_hint();  // more follows: let gRPC coalesce
+    current_ = std::move(outbox_.front());
+    outbox_.pop_front();
+    StartWrite(&current_, options);
+  }
+
+  void WriteDone(bool ok) {
+    writing_ = false;
+    if (!ok) {
+      // The client is gone; OnDone follows.
+      outbox_.clear();
+      if (consumer_ != 0) dispatcher_.Detach(consumer_);
+      consumer_ = 0;
+      FinishNow();
+      return;
+    }
+    if (!outbox_.empty()) {
+      WriteNext();
+    } else if (closing_) {
+      FinishNow();
+    }
+    if (blocked_ && outbox_.size() <= kLowWatermark && consumer_ != 0) {
+      blocked_ = false;
+      dispatcher_.OnWritable(consumer_);
+    }
+  }
+
+  void FinishNow() {
+    if (finished_) return;
+    finished_ = true;
+    Finish(grpc::Status::OK);
+  }
+
+  void RejectIdentity(std::string why) {
+    log::Info("worker stream from {} refused: {}", context_->peer(), why);
+    BeginClose(dispatch::CloseReason::kInvalidIdentity);
+  }
+
+  void HandleMessage(wg::WorkerStreamClientMessage message) {
+    Post([this, message = std::move(message)]() mutable {
+      if (closing_) return;
+      switch (message.payload_case()) {
+        case wg::WorkerStreamClientMessage::kIdentifyRequest:
+          if (identified_) {
+            RejectIdentity("identified twice");
+          } else {
+            Identify(message.identify_request());
+          }
+          return;
+        case wg::WorkerStreamClientMessage::kHeartbeatAck:
+          if (consumer_ != 0) {
+            dispatcher_.Ack(consumer_, message.heartbeat_ack().nonce(),
+                            message.heartbeat_ack().sequence());
+          } else if (!identified_) {
+            RejectIdentity("heartbeat before identify");
+          }
+          return;
+        case wg::WorkerStreamClientMessage::kDrainRequest:
+          // The sequence in the drain request is not trusted (Java sends 0): acks decide.
+          if (consumer_ != 0) {
+            dispatcher_.Drain(consumer_);
+          } else if (!identified_) {
+            RejectIdentity("drain before identify");
+          }
+          return;
+        case wg::WorkerStreamClientMessage::PAYLOAD_NOT_SET:
+          if (!identified_) RejectIdentity("the first message must be identify_request");
+          return;
+      }
+    });
+  }
+
+  void Identify(const wg::WorkerIdentifyRequest& request) {
+    identified_ = true;
+    auto config = config_();
+    const control::WorkerGroupView* group = config->FindGroup(request.consumer_group());
+    if (group == nullptr) return RejectIdentity("unknown worker group '" + request.consumer_group() + "'");
+    if (!group->Authenticates(request.auth_token())) {
+      return RejectIdentity("wrong auth token for worker group '" + request.consumer_group() + "'");
+    }
+    dispatch::ConsumerRequest consumer;
+    consumer.group = request.consumer_group();
+    consumer.consumer_id = request.consumer_id().empty() ? context_->peer() : request.consumer_id();
+    consumer.last_sequence = request.last_sequence();
+    const auto& metadata = context_->client_metadata();
+    for (std::string_view value : MetadataValues(metadata, "x-pylon-event-types")) {
+      while (!value.empty()) {
+        size_t comma = value.find(',');
+        std::string_view name = value.substr(0, comma);
+        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+        if (!name.empty()) consumer.event_types.insert(std::string(name));
+        if (comma == std::string_view::npos) break;
+        value.remove_prefix(comma + 1);
+      }
+    }
+    auto shard_keys = MetadataValues(metadata, "x-pylon-shard-key");
+    if (!shard_keys.empty()) {
+      // "<bot id>-<shard id>-<shard count>"
+      std::string key(shard_keys.front());
+      unsigned long long bot = 0;
+      unsigned shard = 0, count = 0;
+      char extra = 0;
+      if (std::sscanf(key.c_str(), "%llu-%u-%u%c", &bot, &shard, &count, &extra) != 3 ||
+          count == 0 || shard >= count) {
+        return RejectIdentity("malformed x-pylon-shard-key '" + key +
+                              "' (expected <bot id>-<shard id>-<shard count>)");
+      }
+      consumer.shard_key = {BotId(bot), {shard, count}};
+    }
+    // The callback holds the link, not the stream: the stream may be gone by then.
+    dispatcher_.Attach(
+        std::move(consumer), link_,
+        [link = link_](Result<std::pair<dispatch::Dispatcher::ConsumerId, std::string>> attached) {
+          link->OnAttached(std::move(attached));
+        });
+  }
+
+ public:
+  void Attached(Result<std::pair<dispatch::Dispatcher::ConsumerId, std::string>> attached) {
+    if (!attached.ok()) return RejectIdentity(attached.error().message());
+    consumer_ = attached->first;
+    // The dispatcher sends nothing to a consumer before this callback has run.
+    if (batched_) {
+      pylon::gateway::v1::batch::WorkerStreamBatchMessage message;
+      message.mutable_identify_response()->set_router_ticket(attached->second);
+      Enqueue(Serialize(message));
+    } else {
+      wg::WorkerStreamServerMessage message;
+      message.mutable_identify_response()->set_router_ticket(attached->second);
+      Enqueue(Serialize(message));
+    }
+  }
+
+ private:
+
+  grpc::GenericCallbackServerContext* context_;
+  dispatch::Dispatcher& dispatcher_;
+  WorkerGroupService::ConfigSource config_;
+  bool batched_;
+  std::shared_ptr<StreamLink> link_;
+  grpc::ByteBuffer read_;
+  // Dispatcher-reactor state.
+  std::deque<grpc::ByteBuffer> outbox_;
+  grpc::ByteBuffer current_;
+  bool writing_ = false;
+  bool blocked_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  bool identified_ = false;
+  dispatch::Dispatcher::ConsumerId consumer_ = 0;
+};
+
+bool StreamLink::SendEvents(std::span<const dispatch::OutboundEvent> events) {
+  return stream_ != nullptr && stream_->SendEvents(events);
+}
+void StreamLink::SendHeartbeatRequest(const std::string& nonce) {
+  if (stream_ != nullptr) stream_->SendHeartbeatRequest(nonce);
+}
+void StreamLink::Close(std::optional<dispatch::CloseReason> reason) {
+  if (stream_ != nullptr) stream_->BeginClose(reason);
+}
+void StreamLink::OnAttached(
+    Result<std::pair<dispatch::Dispatcher::ConsumerId, std::string>> attached) {
+  if (stream_ != nullptr) {
+    stream_->Attached(std::move(attached));
+  } else if (attached.ok()) {
+    dispatcher_->Detach(attached->first);  // the stream ended before the attach completed
+  }
+}
+
+class Unimplemented final : public grpc::ServerGenericBidiReactor {
+ public:
+  Unimplemented() { Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method")); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+WorkerGroupService::WorkerGroupService(dispatch::Dispatcher& dispatcher, ConfigSource config)
+    : dispatcher_(dispatcher), config_(std::move(config)) {}
+
+WorkerGroupService::~WorkerGroupService() = default;
+
+grpc::ServerGenericBidiReactor* WorkerGroupService::CreateReactor(
+    grpc::GenericCallbackServerContext* context) {
+  if (context->method() == kWorkerStream) {
+    return new WorkerStream(context, dispatcher_, config_, /*batched=*/false);
+  }
+  if (context->method() == kBatchedWorkerStream) {
+    return new WorkerStream(context, dispatcher_, config_, /*batched=*/true);
+  }
+  return new Unimplemented();
+}
+
+}  // namespace pylon::api

@@ -1,0 +1,168 @@
+// Copyright 2026 The Pylon Gateway Authors.
+
+#include "app/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "cache/shard_cache.h"
+
+namespace pylon::app {
+namespace {
+
+void AppendEscaped(std::string* out, std::string_view value) {
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (c == '\n') {
+      out->append("\\n");
+    } else {
+      out->push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+void MetricsWriter::Family(std::string_view name, std::string_view type, std::string_view help) {
+  out_ += "# HELP ";
+  out_ += name;
+  out_ += ' ';
+  out_ += help;
+  out_ += "\n# TYPE ";
+  out_ += name;
+  out_ += ' ';
+  out_ += type;
+  out_ += '\n';
+}
+
+void MetricsWriter::Sample(
+    std::string_view name,
+    std::initializer_list<std::pair<std::string_view, std::string>> labels, double value) {
+  out_ += name;
+  if (labels.size() > 0) {
+    out_ += '{';
+    bool first = true;
+    for (const auto& [key, label] : labels) {
+      if (!first) out_ += ',';
+      first = false;
+      out_ += key;
+      out_ += "=\"";
+      AppendEscaped(&out_, label);
+      out_ += '"';
+    }
+    out_ += '}';
+  }
+  char number[32];
+  if (std::floor(value) == value && std::fabs(value) < 1e15) {
+    std::snprintf(number, sizeof(number), " %.0f\n", value);
+  } else {
+    std::snprintf(number, sizeof(number), " %.6g\n", value);
+  }
+  out_ += number;
+}
+
+std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
+                          const std::vector<dispatch::GroupStatusRow>& groups) {
+  MetricsWriter w;
+  auto shard_labels = [](const gateway::ShardSummary& s) {
+    return std::make_pair(s.id.bot.ToString(), s.id.shard.ToString());
+  };
+  w.Family("pylon_shard_ready", "gauge", "1 when the shard's gateway session is ready.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_ready", {{"bot", bot}, {"shard", shard}},
+             s.stats.session.state == discord::SessionState::kReady ? 1 : 0);
+  }
+  w.Family("pylon_shard_sequence", "gauge", "Last Discord sequence number received.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_sequence", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.session.sequence));
+  }
+  w.Family("pylon_shard_latency_milliseconds", "gauge", "Last heartbeat round trip.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_latency_milliseconds", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.session.latency_ms));
+  }
+  w.Family("pylon_shard_events_total", "counter", "Events logged by the shard.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_events_total", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.events_logged));
+  }
+  w.Family("pylon_shard_events_dropped_total", "counter",
+           "Events overwritten in the shard log before they were read.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_events_dropped_total", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.events_dropped));
+  }
+  w.Family("pylon_shard_malformed_total", "counter", "Gateway frames that could not be parsed.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_malformed_total", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.malformed + s.stats.session.malformed_frames));
+  }
+  w.Family("pylon_shard_unmodelled_events_total", "counter",
+           "Dispatches the public event model does not carry, by Discord event name.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    for (const auto& [name, count] : s.stats.unmodelled) {
+      w.Sample("pylon_shard_unmodelled_events_total", {{"bot", bot}, {"shard", shard}, {"event", name}},
+               static_cast<double>(count));
+    }
+  }
+  w.Family("pylon_shard_sessions_total", "counter", "Gateway connects, identifies and resumes.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_sessions_total", {{"bot", bot}, {"shard", shard}, {"kind", "connect"}},
+             static_cast<double>(s.stats.session.connects));
+    w.Sample("pylon_shard_sessions_total", {{"bot", bot}, {"shard", shard}, {"kind", "identify"}},
+             static_cast<double>(s.stats.session.identifies));
+    w.Sample("pylon_shard_sessions_total", {{"bot", bot}, {"shard", shard}, {"kind", "resume"}},
+             static_cast<double>(s.stats.session.resumes));
+    w.Sample("pylon_shard_sessions_total", {{"bot", bot}, {"shard", shard}, {"kind", "zombie"}},
+             static_cast<double>(s.stats.session.zombies));
+  }
+  w.Family("pylon_cache_objects", "gauge", "Objects in a shard's cache, by kind.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    const auto& c = s.stats.cache_counts;
+    std::pair<const char*, uint64_t> kinds[] = {
+        {"guilds", c.guilds},         {"channels", c.channels},     {"members", c.members},
+        {"users", c.users},           {"presences", c.presences},   {"voice_states", c.voice_states},
+        {"messages", c.messages}};
+    for (const auto& [kind, n] : kinds) {
+      w.Sample("pylon_cache_objects", {{"bot", bot}, {"shard", shard}, {"kind", kind}},
+               static_cast<double>(n));
+    }
+  }
+  w.Family("pylon_worker_group_events_total", "counter",
+           "Events by worker group: delivered to a consumer, acknowledged, redelivered, dropped.");
+  for (const auto& g : groups) {
+    w.Sample("pylon_worker_group_events_total", {{"group", g.name}, {"outcome", "delivered"}},
+             static_cast<double>(g.delivered));
+    w.Sample("pylon_worker_group_events_total", {{"group", g.name}, {"outcome", "acked"}},
+             static_cast<double>(g.acked));
+    w.Sample("pylon_worker_group_events_total", {{"group", g.name}, {"outcome", "redelivered"}},
+             static_cast<double>(g.redelivered));
+    w.Sample("pylon_worker_group_events_total", {{"group", g.name}, {"outcome", "dropped"}},
+             static_cast<double>(g.dropped));
+  }
+  w.Family("pylon_worker_group_pending", "gauge", "Events queued for a group's consumers.");
+  for (const auto& g : groups) {
+    w.Sample("pylon_worker_group_pending", {{"group", g.name}}, static_cast<double>(g.pending));
+  }
+  w.Family("pylon_worker_group_consumers", "gauge", "Consumers attached to a worker group.");
+  for (const auto& g : groups) {
+    double attached = 0;
+    for (const auto& c : g.consumers) attached += c.attached ? 1 : 0;
+    w.Sample("pylon_worker_group_consumers", {{"group", g.name}}, attached);
+  }
+  return w.Take();
+}
+
+}  // namespace pylon::app
