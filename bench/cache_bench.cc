@@ -175,6 +175,35 @@ void BM_MillionMembers(benchmark::State& state) {
     state.counters["heap_bytes_per_member"] =
         static_cast<double>(heap_after - heap_before) / members;
     state.counters["users"] = static_cast<double>(cache.counts().users);
+    // Presences, separately: 40 % of the members online (one in ten idle, one in ten dnd), half
+    // of those with one activity, as the simulator's default shares.
+    discord::Activity activity;
+    activity.name = "a game with a name";
+    activity.type = 0;
+    activity.created_at = 1'700'000'000'000'000;
+    uint64_t presences = 0;
+    for (uint32_t g = 0; g < 1000; ++g) {
+      for (uint32_t j = 0; j < 1000; ++j) {
+        const uint64_t n = (uint64_t{g} * 1000 + j) % 666'667;
+        if (n % 10 >= 4) continue;
+        discord::PresenceEvent event;
+        event.guild = GuildId(kBenchGuild + g);
+        event.presence.user = NthUser(n);
+        event.presence.status = n % 10 == 0   ? discord::OnlineStatus::kIdle
+                                : n % 10 == 1 ? discord::OnlineStatus::kDnd
+                                              : discord::OnlineStatus::kOnline;
+        event.presence.desktop = event.presence.status;
+        if (n % 2 == 0) event.presence.activities.push_back(activity);
+        cache.ApplyPresenceUpdate(event, nullptr, nullptr);
+        ++presences;
+      }
+    }
+    const size_t heap_presences = mallinfo2().uordblks + mallinfo2().hblkhd;
+    state.counters["presences"] = static_cast<double>(presences);
+    state.counters["presence_bytes_per_presence"] =
+        static_cast<double>(cache.Usage(Kind::kPresences).bytes) / static_cast<double>(presences);
+    state.counters["presence_heap_bytes_per_presence"] =
+        static_cast<double>(heap_presences - heap_after) / static_cast<double>(presences);
   }
 }
 BENCHMARK(BM_MillionMembers)->Iterations(1)->Unit(benchmark::kMillisecond);

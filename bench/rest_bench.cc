@@ -4,13 +4,21 @@
 // simulator with an HttpClient, and (b) through RestProxy::Call<GetChannelMessageMethod> (build,
 // limiter, HTTP, JSON -> MessageData). The simulator's limits are raised so that nothing waits in
 // a bucket; what remains is the proxy's own cost. Both paths start with a post to a reactor.
+// (c) is the Discord-compatible endpoint (compat_endpoint.h): the same raw request as (a), sent
+// with an HttpClient to an HttpServer serving CompatEndpoint in front of the same proxy.
 //
 //   flock /tmp/pylon-build.lock cmake --build build/release -j2 --target rest_bench
 //   build/release/bench/rest_bench
 //
-// Counters (microseconds): direct_p50/p99, proxy_p50/p99, added_p50/p99 (proxy minus direct).
+// Counters (microseconds): direct_p50/p99, proxy_p50/p99, added_p50/p99 (proxy minus direct),
+// compat_p50/p99 and compat_added_p50/p99 (compatible endpoint minus direct), and the CPU the
+// working threads spend per request (direct_cpu_us_per_req: the bare client's;
+// proxy_cpu_us_per_req; compat_cpu_us_per_req), which depends much less than the latencies on what
+// else runs.
 
 #include <benchmark/benchmark.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +27,8 @@
 #include <vector>
 
 #include "net/http_client.h"
+#include "net/http_server.h"
+#include "rest/compat_endpoint.h"
 #include "rest/rest_proxy.h"
 #include "sim/sim_server.h"
 
@@ -75,10 +85,34 @@ struct Env {
     http.base_url = sim->base_url();
     http.max_connections = 32;
     direct = std::make_unique<net::HttpClient>(client_reactor, http);
+
+    compat_reactor.Start();
+    compat = std::make_unique<CompatEndpoint>(
+        *proxy, SystemClock(), [this](std::string_view presented) -> std::optional<CompatBot> {
+          if (presented != token.reveal()) return std::nullopt;
+          return CompatBot{bot, ApplicationId(bot.value()), 0, token};
+        });
+    net::HttpServerOptions server_options;
+    server_options.reactors = {&compat_reactor};
+    auto compat_started = net::HttpServer::Start(
+        server_options,
+        [this](net::HttpRequest request, UniqueFunction<void(net::HttpResponse)> r) {
+          compat->Handle(std::move(request), std::move(r));
+        });
+    if (!compat_started.ok()) std::abort();
+    compat_server = std::move(*compat_started);
+    net::HttpClientOptions to_compat = http;
+    to_compat.base_url = compat_server->base_url();
+    compat_client = std::make_unique<net::HttpClient>(client_reactor, to_compat);
   }
   ~Env() {
-    CallBlocking(client_reactor, [&] { direct.reset(); });
+    CallBlocking(client_reactor, [&] {
+      direct.reset();
+      compat_client.reset();
+    });
     client_reactor.Stop();
+    compat_server->Stop();
+    compat_reactor.Stop();
     proxy.reset();
     rest_pool.Stop();
     sim->Stop();
@@ -96,6 +130,10 @@ struct Env {
   std::unique_ptr<RestProxy> proxy;
   Reactor client_reactor{0, "direct"};
   std::unique_ptr<net::HttpClient> direct;
+  Reactor compat_reactor{0, "compat"};
+  std::unique_ptr<CompatEndpoint> compat;
+  std::unique_ptr<net::HttpServer> compat_server;
+  std::unique_ptr<net::HttpClient> compat_client;
   BotId bot;
   Secret token;
   std::vector<Target> targets;
@@ -135,7 +173,9 @@ std::vector<double> OpenLoop(int count, double rate, Issue issue) {
   return latency;
 }
 
-std::vector<double> Direct(Env& env, int count) {
+// GET /channels/{c}/messages/{m} as raw HTTP, straight to the simulator or to the compatible
+// endpoint.
+std::vector<double> Raw(Env& env, int count, bool through_compat) {
   return OpenLoop(count, kRate, [&](int i, auto done) {
     const Env::Target& t = env.targets[i % env.targets.size()];
     net::HttpRequest request;
@@ -143,8 +183,9 @@ std::vector<double> Direct(Env& env, int count) {
         "/api/v10/channels/" + t.channel.ToString() + "/messages/" + t.message.ToString();
     request.headers.push_back({"Authorization", "Bot " + env.token.reveal()});
     request.headers.push_back({"User-Agent", "DiscordBot (bench, 0.1)"});
-    env.client_reactor.Post([&env, request = std::move(request), done]() mutable {
-      env.direct->Send(std::move(request), [done](Result<net::HttpResponse> r) {
+    net::HttpClient* client = through_compat ? env.compat_client.get() : env.direct.get();
+    env.client_reactor.Post([client, request = std::move(request), done]() mutable {
+      client->Send(std::move(request), [done](Result<net::HttpResponse> r) {
         if (!r.ok() || r->status != 200) std::abort();
         done();
       });
@@ -173,16 +214,45 @@ std::vector<double> Proxied(Env& env, int count) {
   });
 }
 
+// CPU seconds the threads of `reactors` have used so far (each asked on its own thread).
+double CpuSeconds(std::initializer_list<Reactor*> reactors) {
+  double total = 0;
+  for (Reactor* r : reactors) {
+    total += *CallBlocking(*r, [] {
+      timespec ts{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    });
+  }
+  return total;
+}
+
 void BM_ProxyAddedLatency(benchmark::State& state) {
   Env& env = GetEnv();
-  // Warm both paths (connections, learned buckets).
-  Direct(env, 500);
+  // Warm every path (connections, learned buckets).
+  Raw(env, 500, false);
   Proxied(env, 500);
-  std::vector<double> direct, proxied;
+  Raw(env, 500, true);
+  std::vector<double> direct, proxied, compat;
+  double direct_cpu = 0, proxy_cpu = 0, compat_cpu = 0;
+  Reactor* rest = &env.rest_pool.at(0);
   for (auto _ : state) {
-    direct = Direct(env, kRequests);
+    double before = CpuSeconds({&env.client_reactor});
+    direct = Raw(env, kRequests, false);
+    direct_cpu = CpuSeconds({&env.client_reactor}) - before;
+    before = CpuSeconds({rest});
     proxied = Proxied(env, kRequests);
+    proxy_cpu = CpuSeconds({rest}) - before;
+    before = CpuSeconds({rest, &env.compat_reactor});
+    compat = Raw(env, kRequests, true);
+    compat_cpu = CpuSeconds({rest, &env.compat_reactor}) - before;
   }
+  // The proxy's own CPU per request (its reactor thread; the compatible endpoint adds its HTTP
+  // server's): what it adds to a request's latency on an idle core, whatever the load.
+  // Baseline: the CPU of the bare HttpClient's thread per direct request.
+  state.counters["direct_cpu_us_per_req"] = direct_cpu * 1e6 / kRequests;
+  state.counters["proxy_cpu_us_per_req"] = proxy_cpu * 1e6 / kRequests;
+  state.counters["compat_cpu_us_per_req"] = compat_cpu * 1e6 / kRequests;
   double d50 = Percentile(direct, 0.5), d99 = Percentile(direct, 0.99);
   double p50 = Percentile(proxied, 0.5), p99 = Percentile(proxied, 0.99);
   state.counters["direct_p50_us"] = d50;
@@ -191,6 +261,11 @@ void BM_ProxyAddedLatency(benchmark::State& state) {
   state.counters["proxy_p99_us"] = p99;
   state.counters["added_p50_us"] = p50 - d50;
   state.counters["added_p99_us"] = p99 - d99;
+  double c50 = Percentile(compat, 0.5), c99 = Percentile(compat, 0.99);
+  state.counters["compat_p50_us"] = c50;
+  state.counters["compat_p99_us"] = c99;
+  state.counters["compat_added_p50_us"] = c50 - d50;
+  state.counters["compat_added_p99_us"] = c99 - d99;
   state.counters["buckets"] = static_cast<double>(env.targets.size());
   state.counters["rate_per_s"] = kRate;
 }

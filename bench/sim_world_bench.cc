@@ -2,6 +2,8 @@
 // Simulator world: the cost of generating, applying and rendering events, and of building a world.
 //   scripts/build release sim_world_bench && build/release/bench/sim_world_bench
 
+#include <malloc.h>
+
 #include <benchmark/benchmark.h>
 
 #include "base/clock.h"
@@ -81,18 +83,30 @@ void BM_RenderMessage(benchmark::State& state) {
 }
 BENCHMARK(BM_RenderMessage);
 
-// Building a world of state.range(0) members over 1,000 guilds.
+size_t HeapBytes() {
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+// Building a world of state.range(0) members over 1,000 guilds. Counters: `heap_MB`, the heap the
+// world holds once built (glibc's count of allocated bytes, users and indexes included), and
+// `heap_B_per_member`.
 void BM_BuildWorld(benchmark::State& state) {
   WorldConfig config;
   config.guilds = 1000;
   config.members = static_cast<uint64_t>(state.range(0));
   config.max_guild_members = 100000;
   ManualClock clock;
+  double heap = 0;
   for (auto _ : state) {
+    const size_t before = HeapBytes();
     World world(config, clock);
     benchmark::DoNotOptimize(world.guilds().data());
+    heap = static_cast<double>(HeapBytes() - before);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["heap_MB"] = heap / 1e6;
+  state.counters["heap_B_per_member"] = heap / static_cast<double>(state.range(0));
 }
 BENCHMARK(BM_BuildWorld)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 

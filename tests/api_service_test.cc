@@ -914,6 +914,11 @@ TEST_F(ApiServiceTest, UpdateVoiceStateReachesDiscord) {
     if (!g.voice_channels.empty() && !g.voice.count(bot().value())) guild = &g;
   }
   ASSERT_NE(guild, nullptr);
+  // The shard is ready at READY; its guilds arrive after it (Discord's lazy GUILD_CREATEs).
+  ASSERT_TRUE(WaitUntil([&] {
+    cachepb::GetGuildResponse cached;
+    return cache().GetGuild(In(guild->id).get(), {}, &cached).ok() && cached.has_guild();
+  }));
   uint64_t channel = guild->voice_channels[0];
   BotShard shard{bot(), ShardId(guild->shard)};
   auto logged = [&](std::string_view type) {

@@ -83,7 +83,7 @@ class EngineFaultTest : public ::testing::Test {
       ++expected;
     }
     EXPECT_EQ(sessions, expected_sessions);
-    EXPECT_EQ(Stats().events_dropped, 0u);
+    EXPECT_EQ(Stats().events_overwritten, 0u);
   }
 
   std::unique_ptr<EngineFixture> fixture_;

@@ -26,6 +26,9 @@ TEST(EngineIdentifyTest, SixteenShardsWithConcurrencyFourIdentifyInFourWavesFive
   // (the fixture's default preallocates 2^20 slots per shard) keeps all 16 requests within a few
   // milliseconds, so the waves measure the scheduler, not the shard constructor.
   options.event_log_capacity = 4096;
+  // Discord's own heartbeat interval scale: a 500 ms one makes a loaded ASan run miss heartbeats,
+  // and a session resumed mid-test says nothing about identify timing.
+  options.sim.gateway.heartbeat_interval = 5s;
   ASSERT_EQ(options.sim.gateway.identify_interval, 5s);
   ASSERT_EQ(options.identify_interval, 5s);
   EngineFixture fixture(options);
@@ -74,14 +77,16 @@ TEST(EngineIdentifyTest, SixteenShardsWithConcurrencyFourIdentifyInFourWavesFive
     EXPECT_EQ(shards, expected) << "wave " << w;
     EXPECT_EQ(buckets.size(), kConcurrency) << "wave " << w << ": a bucket identified twice";
     // A wave is one burst (the buckets are granted together), not spread over the interval.
-    EXPECT_LT(last - first, 1s) << "wave " << w;
+    // The bound leaves room for a loaded 2-core machine under ASan (a connect can take a second
+    // there) while still telling the waves apart.
+    EXPECT_LT(last - first, 2500ms) << "wave " << w;
     wave_start[w] = first;
   }
-  // Consecutive waves 5 s apart. The lower bound is Discord's rule. The upper bound: the engine
-  // waits 5 s + its 100 ms margin from the moment the previous identify of the bucket went out,
-  // then connects on loopback (TCP, websocket upgrade, HELLO: a few ms, tens under ASan on a busy
-  // 2-core machine); 5.5 s leaves 400 ms for that. A scheduler measuring from anything later
-  // (READY, or the end of a whole wave) or adding a wave's worth of delay would exceed it.
+  // Consecutive waves 5 s apart. The lower bound is Discord's rule and is exact. The upper bound:
+  // the engine waits 5 s + its 100 ms margin from the moment the previous identify of the bucket
+  // went out, then connects on loopback (a few ms; up to about a second under ASan on a busy
+  // 2-core machine). 6.5 s allows for that; a scheduler that measured from READY or from the end
+  // of a whole wave, or added a wave's worth of delay (10 s), would exceed it.
   std::string gaps;
   for (uint32_t w = 1; w < kWaves; ++w) {
     gaps += " " + std::to_string(Seconds(wave_start[w] - wave_start[w - 1]));
@@ -90,7 +95,7 @@ TEST(EngineIdentifyTest, SixteenShardsWithConcurrencyFourIdentifyInFourWavesFive
   for (uint32_t w = 1; w < kWaves; ++w) {
     double gap = Seconds(wave_start[w] - wave_start[w - 1]);
     EXPECT_GE(gap, 5.0) << "waves " << w - 1 << " and " << w;
-    EXPECT_LT(gap, 5.5) << "waves " << w - 1 << " and " << w;
+    EXPECT_LT(gap, 6.5) << "waves " << w - 1 << " and " << w;
   }
   // And the same per bucket, which is what Discord enforces.
   for (uint32_t bucket = 0; bucket < kConcurrency; ++bucket) {
@@ -101,7 +106,7 @@ TEST(EngineIdentifyTest, SixteenShardsWithConcurrencyFourIdentifyInFourWavesFive
     ASSERT_EQ(times.size(), kWaves);
     for (size_t i = 1; i < times.size(); ++i) {
       EXPECT_GE(Seconds(times[i] - times[i - 1]), 5.0) << "bucket " << bucket;
-      EXPECT_LT(Seconds(times[i] - times[i - 1]), 5.5) << "bucket " << bucket;
+      EXPECT_LT(Seconds(times[i] - times[i - 1]), 6.5) << "bucket " << bucket;
     }
   }
   // The engine agrees: one identify per shard, no invalid session.

@@ -123,7 +123,7 @@ TEST_F(EngineRestartTest, ARestartedHostResumesFromItsCheckpointAndLogsWhatItMis
   EXPECT_EQ(stats.session.session_id, session_id);
   EXPECT_EQ(stats.session.identifies, 0u);
   EXPECT_EQ(stats.session.resumes, 1u);
-  EXPECT_EQ(stats.events_dropped, 0u);
+  EXPECT_EQ(stats.events_overwritten, 0u);
 
   // Its log: every event after the checkpoint, in order, with no gap and no repeat -- the ones
   // sent while it was down (replayed), RESUMED, then the live ones.

@@ -1053,7 +1053,7 @@ TEST_F(EngineTruthTest, CacheAndPreviouslyCachedEqualTheTruth) {
     EXPECT_EQ(logged_after_start, forwarded[s]) << "shard " << s << ": events logged that the "
                                                 << "simulator did not send";
     EXPECT_EQ(stats[s].malformed, 0u) << "shard " << s;
-    EXPECT_EQ(stats[s].events_dropped, 0u) << "shard " << s;
+    EXPECT_EQ(stats[s].events_overwritten, 0u) << "shard " << s;
     EXPECT_EQ(stats[s].session.identifies, 1u) << "shard " << s;
     EXPECT_EQ(stats[s].session.resumes, 0u) << "shard " << s;
     EXPECT_EQ(stats[s].session.malformed_frames, 0u) << "shard " << s;

@@ -5,8 +5,11 @@
 #include <atomic>
 #include <charconv>
 
+#include <openssl/crypto.h>
+
 #include "api/call_scope.h"
 #include "api/status.h"
+#include "control/token_crypto.h"
 
 namespace pylon::api {
 namespace {
@@ -126,6 +129,30 @@ grpc::ServerUnaryReactor* RestService::Handle(grpc::CallbackServerContext* conte
     state->call->Finish(grpc::Status::OK);
   });
   return call;
+}
+
+rest::CompatBotResolver ControlPlaneBots(control::ControlPlane& control) {
+  return [&control](std::string_view token) -> std::optional<rest::CompatBot> {
+    std::shared_ptr<const control::ConfigSnapshot> snapshot = control.Snapshot();
+    const std::string fingerprint = control::TokenFingerprint(token);
+    for (const auto& [id, bot] : snapshot->bots) {
+      if (bot.token_fingerprint() != fingerprint) continue;
+      Result<Secret> stored = control.BotToken(BotId(id));
+      if (!stored.ok()) continue;
+      const std::string& secret = stored->reveal();
+      if (secret.size() != token.size() ||
+          CRYPTO_memcmp(secret.data(), token.data(), token.size()) != 0) {
+        continue;
+      }
+      rest::CompatBot found;
+      found.bot = BotId(id);
+      found.application = ApplicationId(bot.application_id());
+      if (bot.spec().has_rest_global_limit()) found.global_limit = bot.spec().rest_global_limit();
+      found.token = std::move(*stored);
+      return found;
+    }
+    return std::nullopt;
+  };
 }
 
 #define PYLON_REST_SERVICE_METHOD(Name, Req, Resp, EmptyOnNotFound, SingleEmbed)    \

@@ -24,6 +24,7 @@
 #include "base/result.h"
 #include "control/control_plane.h"
 #include "gateway/v1/rest_service.grpc.pb.h"
+#include "rest/compat_endpoint.h"
 #include "rest/rest_proxy.h"
 
 namespace pylon::api {
@@ -64,5 +65,11 @@ class RestService final : public ::pylon::gateway::v1::service::GatewayRest::Cal
   TokenSource token_;
   RestServiceOptions options_;
 };
+
+// The bots of the Discord-compatible endpoint (rest/compat_endpoint.h): the bot of the control
+// plane whose stored token is `token`. The token's SHA-256 fingerprint narrows the candidates;
+// the stored token is then decrypted and compared in constant time, so a rotated or deleted bot
+// stops being found at once. Thread-safe; `control` must outlive the resolver.
+rest::CompatBotResolver ControlPlaneBots(control::ControlPlane& control);
 
 }  // namespace pylon::api

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/envelope_wire.h"
 #include "base/log.h"
 #include "gateway/v1/batch_service.pb.h"
 #include "gateway/v1/workergroup.pb.h"
@@ -16,61 +17,14 @@
 namespace pylon::api {
 namespace {
 
+using internal::EncodeEnvelopeHeaderField;
+using internal::PutVarint;
+using internal::SharedBodySlice;
+
 namespace wg = ::pylon::gateway::v1::workergroup;
 
 constexpr size_t kHighWatermark = 512;  // messages queued on a stream before it pushes back
 constexpr size_t kLowWatermark = 128;
-
-void PutVarint(std::string* out, uint64_t value) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
-}
-
-size_t VarintSize(uint64_t value) {
-  size_t n = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-// EventEnvelope.header (field 1): HeaderData{seq = 1, received_at = 2 Timestamp{seconds, nanos}}.
-std::string EncodeHeaderField(uint64_t sequence, int64_t received_unix_us) {
-  std::string timestamp;
-  int64_t seconds = received_unix_us / 1'000'000;
-  int32_t nanos = static_cast<int32_t>(received_unix_us % 1'000'000) * 1000;
-  if (seconds != 0) {
-    timestamp.push_back(0x08);
-    PutVarint(&timestamp, static_cast<uint64_t>(seconds));
-  }
-  if (nanos != 0) {
-    timestamp.push_back(0x10);
-    PutVarint(&timestamp, static_cast<uint64_t>(nanos));
-  }
-  std::string header;
-  header.push_back(0x08);
-  PutVarint(&header, sequence);
-  header.push_back(0x12);
-  PutVarint(&header, timestamp.size());
-  header += timestamp;
-  std::string field;
-  field.push_back(0x0A);
-  PutVarint(&field, header.size());
-  field += header;
-  return field;
-}
-
-// A slice that refers to the shared body without copying it; the slice keeps it alive.
-grpc::Slice BodySlice(const gateway::EnvelopeBytes& body) {
-  auto* holder = new gateway::EnvelopeBytes(body);
-  return grpc::Slice(const_cast<char*>((*holder)->data()), (*holder)->size(),
-                     [](void* user_data) { delete static_cast<gateway::EnvelopeBytes*>(user_data); },
-                     holder);
-}
 
 grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
   std::string bytes = message.SerializeAsString();
@@ -122,7 +76,7 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     if (!ok) {
       // The client half-closed, went away, or cancelled.
       Post([this] {
-        if (consumer_ != 0) dispatcher_.Detach(consumer_);
+        if (consumer_ != 0) dispatcher_.Detach(consumer_, link_.get());
         consumer_ = 0;
         if (!closing_) BeginClose(std::nullopt);
       });
@@ -132,7 +86,8 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     std::vector<grpc::Slice> slices;
     bool parsed = read_.Dump(&slices).ok();
     std::string bytes;
-    for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    for (const auto& slice : slices)
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
     parsed = parsed && message.ParseFromString(bytes);
     if (!parsed) {
       Post([this] { RejectIdentity("the message is not a WorkerStreamClientMessage"); });
@@ -150,7 +105,7 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     // No more callbacks from gRPC. Delete on the dispatcher's reactor, where the link is used.
     dispatcher_.reactor().Post([this] {
       link_->Detach();
-      if (consumer_ != 0) dispatcher_.Detach(consumer_);
+      if (consumer_ != 0) dispatcher_.Detach(consumer_, link_.get());
       delete this;
     });
   }
@@ -158,9 +113,10 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   void OnCancel() override {}
 
   // ---- The dispatcher's reactor ----
-  bool Enqueue(grpc::ByteBuffer buffer) {
+  bool Enqueue(grpc::ByteBuffer buffer, bool events = false) {
     if (finished_) return false;
     outbox_.push_back(std::move(buffer));
+    outbox_events_.push_back(events);
     if (!writing_) WriteNext();
     if (outbox_.size() >= kHighWatermark) {
       blocked_ = true;
@@ -174,13 +130,13 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     if (!batched_) {
       bool more = true;
       for (const auto& e : events) {
-        std::string header = EncodeHeaderField(e.sequence, e.received_unix_us);
+        std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
         std::string head;
         head.push_back(0x12);  // WorkerStreamServerMessage.event_envelope = 2
         PutVarint(&head, header.size() + e.body->size());
         head += header;
-        grpc::Slice slices[2] = {grpc::Slice(head), BodySlice(e.body)};
-        more = Enqueue(grpc::ByteBuffer(slices, 2));
+        grpc::Slice slices[2] = {grpc::Slice(head), SharedBodySlice(e.body)};
+        more = Enqueue(grpc::ByteBuffer(slices, 2), /*events=*/true);
       }
       return more;
     }
@@ -188,7 +144,7 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     std::vector<std::string> heads;
     size_t batch_size = 0;
     for (const auto& e : events) {
-      std::string header = EncodeHeaderField(e.sequence, e.received_unix_us);
+      std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
       std::string head;
       head.push_back(0x0A);
       PutVarint(&head, header.size() + e.body->size());
@@ -204,9 +160,9 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     slices.emplace_back(outer);
     for (size_t i = 0; i < events.size(); ++i) {
       slices.emplace_back(heads[i]);
-      slices.push_back(BodySlice(events[i].body));
+      slices.push_back(SharedBodySlice(events[i].body));
     }
-    return Enqueue(grpc::ByteBuffer(slices.data(), slices.size()));
+    return Enqueue(grpc::ByteBuffer(slices.data(), slices.size()), /*events=*/true);
   }
 
   void SendHeartbeatRequest(const std::string& nonce) {
@@ -224,6 +180,16 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
 
   void BeginClose(std::optional<dispatch::CloseReason> reason) {
     if (closing_) return;
+    if (reason == dispatch::CloseReason::kDrainComplete) {
+      // The dispatcher has re-routed every event it gave this stream: those not yet written need
+      // not reach a worker that is leaving (the TypeScript client would handle them twice).
+      std::deque<grpc::ByteBuffer> kept;
+      for (size_t i = 0; i < outbox_.size(); ++i) {
+        if (!outbox_events_[i]) kept.push_back(std::move(outbox_[i]));
+      }
+      outbox_ = std::move(kept);
+      outbox_events_.assign(outbox_.size(), false);
+    }
     if (reason) {
       auto code = static_cast<wg::WorkerStreamClosed::CloseReason>(*reason);
       if (batched_) {
@@ -250,6 +216,7 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     if (outbox_.size() > 1) options.set_buffer_hint();  // more follows: let gRPC coalesce
     current_ = std::move(outbox_.front());
     outbox_.pop_front();
+    outbox_events_.pop_front();
     StartWrite(&current_, options);
   }
 
@@ -258,7 +225,8 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     if (!ok) {
       // The client is gone; OnDone follows.
       outbox_.clear();
-      if (consumer_ != 0) dispatcher_.Detach(consumer_);
+      outbox_events_.clear();
+      if (consumer_ != 0) dispatcher_.Detach(consumer_, link_.get());
       consumer_ = 0;
       FinishNow();
       return;
@@ -323,7 +291,8 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     identified_ = true;
     auto config = config_();
     const control::WorkerGroupView* group = config->FindGroup(request.consumer_group());
-    if (group == nullptr) return RejectIdentity("unknown worker group '" + request.consumer_group() + "'");
+    if (group == nullptr)
+      return RejectIdentity("unknown worker group '" + request.consumer_group() + "'");
     if (!group->Authenticates(request.auth_token())) {
       return RejectIdentity("wrong auth token for worker group '" + request.consumer_group() + "'");
     }
@@ -382,7 +351,6 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   }
 
  private:
-
   grpc::GenericCallbackServerContext* context_;
   dispatch::Dispatcher& dispatcher_;
   WorkerGroupService::ConfigSource config_;
@@ -391,6 +359,7 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   grpc::ByteBuffer read_;
   // Dispatcher-reactor state.
   std::deque<grpc::ByteBuffer> outbox_;
+  std::deque<bool> outbox_events_;  // per outbox_ entry: whether it carries events
   grpc::ByteBuffer current_;
   bool writing_ = false;
   bool blocked_ = false;
@@ -414,7 +383,7 @@ void StreamLink::OnAttached(
   if (stream_ != nullptr) {
     stream_->Attached(std::move(attached));
   } else if (attached.ok()) {
-    dispatcher_->Detach(attached->first);  // the stream ended before the attach completed
+    dispatcher_->Detach(attached->first, this);  // the stream ended before the attach completed
   }
 }
 

@@ -7,14 +7,22 @@ namespace {
 
 api::cpb::ShardState ToShardState(discord::SessionState state) {
   switch (state) {
-    case discord::SessionState::kStopped: return api::cpb::SHARD_STATE_STOPPED;
-    case discord::SessionState::kWaitingToIdentify: return api::cpb::SHARD_STATE_WAITING_TO_IDENTIFY;
-    case discord::SessionState::kConnecting: return api::cpb::SHARD_STATE_CONNECTING;
-    case discord::SessionState::kIdentifying: return api::cpb::SHARD_STATE_IDENTIFYING;
-    case discord::SessionState::kResuming: return api::cpb::SHARD_STATE_RESUMING;
-    case discord::SessionState::kReady: return api::cpb::SHARD_STATE_READY;
-    case discord::SessionState::kReconnecting: return api::cpb::SHARD_STATE_RECONNECTING;
-    case discord::SessionState::kFailed: return api::cpb::SHARD_STATE_FAILED;
+    case discord::SessionState::kStopped:
+      return api::cpb::SHARD_STATE_STOPPED;
+    case discord::SessionState::kWaitingToIdentify:
+      return api::cpb::SHARD_STATE_WAITING_TO_IDENTIFY;
+    case discord::SessionState::kConnecting:
+      return api::cpb::SHARD_STATE_CONNECTING;
+    case discord::SessionState::kIdentifying:
+      return api::cpb::SHARD_STATE_IDENTIFYING;
+    case discord::SessionState::kResuming:
+      return api::cpb::SHARD_STATE_RESUMING;
+    case discord::SessionState::kReady:
+      return api::cpb::SHARD_STATE_READY;
+    case discord::SessionState::kReconnecting:
+      return api::cpb::SHARD_STATE_RECONNECTING;
+    case discord::SessionState::kFailed:
+      return api::cpb::SHARD_STATE_FAILED;
   }
   return api::cpb::SHARD_STATE_UNSPECIFIED;
 }
@@ -27,8 +35,7 @@ void SetTimestamp(int64_t unix_ms, google::protobuf::Timestamp* out) {
 }  // namespace
 
 LocalCluster::LocalCluster(std::string node_id, std::string address, gateway::ShardHost& shards,
-                           dispatch::Dispatcher& dispatcher, BotRunner& runner,
-                           const Clock& clock)
+                           dispatch::Dispatcher& dispatcher, BotRunner& runner, const Clock& clock)
     : node_id_(std::move(node_id)),
       address_(std::move(address)),
       shards_(shards),
@@ -68,7 +75,7 @@ Result<std::vector<api::cpb::ShardStatus>> LocalCluster::Shards(BotId bot) {
     s.set_guilds(summary.stats.guilds);
     s.set_last_error(summary.stats.session.last_error);
     s.set_events_received(summary.stats.events_logged);
-    s.set_events_dropped(summary.stats.events_dropped);
+    s.set_events_dropped(summary.stats.events_overwritten);
     for (int kind = 0; kind < cache::kKindCount; ++kind) {
       auto* usage = s.add_cache();
       usage->set_kind(static_cast<api::cpb::CacheKind>(kind + 1));
@@ -97,6 +104,8 @@ Result<std::vector<api::cpb::ShardStatus>> LocalCluster::Shards(BotId bot) {
 Result<std::vector<api::cpb::WorkerGroupStatus>> LocalCluster::WorkerGroups(BotId bot) {
   (void)bot;  // the dispatcher's status is per group; the Control API filters groups by bot
   std::vector<api::cpb::WorkerGroupStatus> out;
+  std::vector<api::PushTargetStatusRow> push_rows;
+  if (push_ != nullptr) push_rows = push_->Status();
   for (const auto& row : dispatcher_.Status()) {
     api::cpb::WorkerGroupStatus g;
     g.set_name(row.name);
@@ -107,11 +116,20 @@ Result<std::vector<api::cpb::WorkerGroupStatus>> LocalCluster::WorkerGroups(BotI
       auto* consumer = g.add_consumers();
       consumer->set_consumer_id(c.consumer_id);
       consumer->set_node_id(node_id_);
-      if (c.connected_unix_ms != 0) SetTimestamp(c.connected_unix_ms, consumer->mutable_connected_at());
+      if (c.connected_unix_ms != 0)
+        SetTimestamp(c.connected_unix_ms, consumer->mutable_connected_at());
       consumer->set_last_sent_sequence(c.last_sent);
       consumer->set_acked_sequence(c.acked);
       consumer->set_in_flight(c.in_flight);
       consumer->set_draining(c.draining || !c.attached);
+    }
+    for (const auto& p : push_rows) {
+      if (p.group != row.name) continue;
+      auto* target = g.add_push_targets();
+      target->set_address(p.address);
+      target->set_connected(p.connected);
+      target->set_last_acked_sequence(p.last_acked_sequence);
+      target->set_last_error(p.last_error);
     }
     out.push_back(std::move(g));
   }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/control_service.h"
+#include "api/push_dispatcher.h"
 #include "app/bot_runner.h"
 #include "dispatch/dispatcher.h"
 #include "gateway/shard_host.h"
@@ -24,12 +25,15 @@ class LocalCluster final : public api::ClusterStatusProvider {
   Result<std::vector<api::cpb::WorkerGroupStatus>> WorkerGroups(BotId bot) override;
   Result<uint32_t> DrainNode(const std::string& node_id) override;
   Status MigrateShard(BotShard shard, const std::string& target_node) override;
+  // Push targets' status goes into their groups' WorkerGroupStatus. Optional; must outlive this.
+  void set_push(api::PushDispatcher* push) { push_ = push; }
 
  private:
   std::string node_id_;
   std::string address_;
   gateway::ShardHost& shards_;
   dispatch::Dispatcher& dispatcher_;
+  api::PushDispatcher* push_ = nullptr;
   BotRunner& runner_;
   const Clock& clock_;
   int64_t started_unix_ms_;

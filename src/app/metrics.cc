@@ -37,9 +37,9 @@ void MetricsWriter::Family(std::string_view name, std::string_view type, std::st
   out_ += '\n';
 }
 
-void MetricsWriter::Sample(
-    std::string_view name,
-    std::initializer_list<std::pair<std::string_view, std::string>> labels, double value) {
+void MetricsWriter::Sample(std::string_view name,
+                           std::initializer_list<std::pair<std::string_view, std::string>> labels,
+                           double value) {
   out_ += name;
   if (labels.size() > 0) {
     out_ += '{';
@@ -93,12 +93,13 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
     w.Sample("pylon_shard_events_total", {{"bot", bot}, {"shard", shard}},
              static_cast<double>(s.stats.events_logged));
   }
-  w.Family("pylon_shard_events_dropped_total", "counter",
-           "Events overwritten in the shard log before they were read.");
+  w.Family("pylon_shard_events_overwritten_total", "counter",
+           "Events pushed out of the shard's bounded log by newer ones (worker groups count "
+           "what they had not read as pylon_worker_group_events_total{outcome=\"dropped\"}).");
   for (const auto& s : shards) {
     auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_events_dropped_total", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.events_dropped));
+    w.Sample("pylon_shard_events_overwritten_total", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.events_overwritten));
   }
   w.Family("pylon_shard_malformed_total", "counter", "Gateway frames that could not be parsed.");
   for (const auto& s : shards) {
@@ -111,8 +112,8 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
   for (const auto& s : shards) {
     auto [bot, shard] = shard_labels(s);
     for (const auto& [name, count] : s.stats.unmodelled) {
-      w.Sample("pylon_shard_unmodelled_events_total", {{"bot", bot}, {"shard", shard}, {"event", name}},
-               static_cast<double>(count));
+      w.Sample("pylon_shard_unmodelled_events_total",
+               {{"bot", bot}, {"shard", shard}, {"event", name}}, static_cast<double>(count));
     }
   }
   w.Family("pylon_shard_sessions_total", "counter", "Gateway connects, identifies and resumes.");
@@ -132,8 +133,8 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
     auto [bot, shard] = shard_labels(s);
     const auto& c = s.stats.cache_counts;
     std::pair<const char*, uint64_t> kinds[] = {
-        {"guilds", c.guilds},         {"channels", c.channels},     {"members", c.members},
-        {"users", c.users},           {"presences", c.presences},   {"voice_states", c.voice_states},
+        {"guilds", c.guilds},    {"channels", c.channels},   {"members", c.members},
+        {"users", c.users},      {"presences", c.presences}, {"voice_states", c.voice_states},
         {"messages", c.messages}};
     for (const auto& [kind, n] : kinds) {
       w.Sample("pylon_cache_objects", {{"bot", bot}, {"shard", shard}, {"kind", kind}},

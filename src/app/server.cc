@@ -16,6 +16,8 @@
 #include "api/cache_service.h"
 #include "api/control_service.h"
 #include "api/gateway_service.h"
+#include "api/push_dispatcher.h"
+#include "api/rest_service.h"
 #include "api/workergroup_service.h"
 #include "app/bot_runner.h"
 #include "app/local_cluster.h"
@@ -28,6 +30,9 @@
 #include "gateway/shard_host.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
+#include "rest/compat_endpoint.h"
+#include "rest/rest_proxy.h"
+#include "rest/shard_cache_access.h"
 #include "runtime/reactor.h"
 #include "store/embedded_store.h"
 
@@ -141,12 +146,17 @@ struct Server::Parts {
   std::unique_ptr<gateway::FileCheckpointStore> checkpoints;
   std::unique_ptr<gateway::ShardHost> shards;
   std::unique_ptr<dispatch::Dispatcher> dispatcher;
+  std::unique_ptr<api::PushDispatcher> push;  // legacy push targets: consumers of `dispatcher`
   std::unique_ptr<BotRunner> runner;
   std::unique_ptr<LocalCluster> cluster;
   std::unique_ptr<api::CacheService> cache_service;
   std::unique_ptr<api::GatewayService> gateway_service;
   std::unique_ptr<api::ControlService> control_service;
   std::unique_ptr<api::WorkerGroupService> workergroup_service;
+  // The REST proxy: GatewayRest (gRPC) and Discord's own API on the HTTP port share its limiters.
+  std::unique_ptr<rest::RestProxy> rest_proxy;
+  std::unique_ptr<api::RestService> rest_service;
+  std::unique_ptr<rest::CompatEndpoint> rest_compat;
   std::unique_ptr<grpc::Server> grpc;
   std::unique_ptr<net::HttpServer> http;
   bool shut_down = false;
@@ -235,13 +245,17 @@ Status Server::Parts::Build() {
     d->OnShardEvent(shard, event);
   });
 
+  push = std::make_unique<api::PushDispatcher>(*dispatcher, *clock);
+
   runner = std::make_unique<BotRunner>(*control_reactor, *shards, *control);
   control->set_listener([this](std::shared_ptr<const control::ConfigSnapshot> snapshot) {
     dispatcher->UpdateConfig(snapshot);
+    push->UpdateConfig(snapshot);  // after the dispatcher: its groups exist when targets attach
     runner->OnConfig(snapshot);
   });
   auto snapshot = control->Snapshot();
   dispatcher->UpdateConfig(snapshot);
+  push->UpdateConfig(snapshot);
   runner->OnConfig(snapshot);
 
   bool anonymous = config.anonymous == "true" ||
@@ -256,8 +270,21 @@ Status Server::Parts::Build() {
   gateway_service = std::make_unique<api::GatewayService>(*shards, config_source, gateway_options);
   cluster = std::make_unique<LocalCluster>("local", config.grpc_listen, *shards, *dispatcher,
                                            *runner, *clock);
+  cluster->set_push(push.get());
   control_service = std::make_unique<api::ControlService>(*control, cluster.get(), admin_token);
   workergroup_service = std::make_unique<api::WorkerGroupService>(*dispatcher, config_source);
+  rest::RestProxyOptions rest_options;
+  rest_options.client.api_base = config.discord_api_base;
+  rest_options.client.tls.ca_file = config.discord_ca_file;
+  rest_proxy = std::make_unique<rest::RestProxy>(*reactors, *clock, std::move(rest_options),
+                                                 rest::ShardCacheRunner(*shards));
+  api::RestServiceOptions rest_service_options;
+  rest_service_options.allow_anonymous = anonymous;
+  rest_service = std::make_unique<api::RestService>(
+      *rest_proxy, config_source, [c = control.get()](BotId bot) { return c->BotToken(bot); },
+      rest_service_options);
+  rest_compat =
+      std::make_unique<rest::CompatEndpoint>(*rest_proxy, *clock, api::ControlPlaneBots(*control));
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -265,6 +292,7 @@ Status Server::Parts::Build() {
   builder.RegisterService(cache_service.get());
   builder.RegisterService(gateway_service.get());
   builder.RegisterService(control_service.get());
+  builder.RegisterService(rest_service.get());
   builder.RegisterCallbackGenericService(workergroup_service.get());
   builder.SetMaxReceiveMessageSize(32 << 20);  // CreateMessage attachments above 4 MiB
   builder.SetMaxSendMessageSize(4 << 20);      // the published clients' inbound limit
@@ -313,6 +341,10 @@ void Server::Parts::HandleHttp(const net::HttpRequest& request,
     });
     return;
   }
+  if (rest::CompatEndpoint::Handles(path)) {  // Discord's REST API, for Discord libraries
+    rest_compat->Handle(request, std::move(respond));
+    return;
+  }
   respond({404, {{"Content-Type", "text/plain"}}, "not found\n"});
 }
 
@@ -338,13 +370,16 @@ void Server::Shutdown() {
   Parts& p = *parts_;
   if (p.shut_down) return;
   p.shut_down = true;
-  // Workers first: their calls end OK, so both published clients reconnect (to our next start).
+  // Push targets first (they would redial a closed stream), then workers: their calls end OK,
+  // so both published clients reconnect (to our next start).
+  if (p.push) p.push->Stop();
   if (p.dispatcher) p.dispatcher->Shutdown(/*drain_streams=*/true);
   if (p.grpc) {
     p.grpc->Shutdown(std::chrono::system_clock::now() + p.config.shutdown_grace);
     p.grpc->Wait();
   }
   if (p.http) p.http->Stop();
+  if (p.rest_proxy) p.rest_proxy->Stop();  // answers what still waits in a bucket
   if (p.control) p.control->set_listener(nullptr);
   // Shards stop keeping their sessions resumable: the checkpoints let the next start RESUME.
   if (p.runner) p.runner->StopAll();
@@ -353,11 +388,15 @@ void Server::Shutdown() {
   p.control_service.reset();
   p.gateway_service.reset();
   p.cache_service.reset();
+  p.rest_compat.reset();
+  p.rest_service.reset();
   p.grpc.reset();
   p.http.reset();
   p.cluster.reset();
   p.runner.reset();
+  p.push.reset();
   p.dispatcher.reset();
+  p.rest_proxy.reset();
   p.shards.reset();
   if (p.discord_http && p.reactors) {
     auto* client = p.discord_http.release();

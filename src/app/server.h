@@ -1,8 +1,9 @@
 // Copyright 2026 The Pylon Gateway Authors.
 // Server: `pylon serve`, every role in one process (architecture §2) — the composition root. It
 // builds, in order: the store (under the data directory), the control plane, the reactors and the
-// shard host, the dispatcher, the bot runner (the single node's operator), the gRPC services on
-// one port, and /metrics + /healthz on another. Shutdown runs in reverse: workers are told to
+// shard host, the dispatcher, the bot runner (the single node's operator), the REST proxy, the
+// gRPC services on one port, and /metrics + /healthz + Discord's REST API (/api/v10, through the
+// proxy: rest/compat_endpoint.h) on another. Shutdown runs in reverse: workers are told to
 // reconnect later, the gRPC server stops, shards stop keeping Discord's sessions resumable (their
 // checkpoints let the next start RESUME), then everything else.
 //

@@ -13,7 +13,8 @@ const ConfigSchema<ServerConfig>& ServerConfigSchema() {
              "where the store, checkpoints and generated keys live")
         .String("grpc.listen", &ServerConfig::grpc_listen,
                 "host:port of the gRPC API (the published clients use 127.0.0.1:4021)")
-        .String("http.listen", &ServerConfig::http_listen, "host:port of /metrics and /healthz")
+        .String("http.listen", &ServerConfig::http_listen,
+                "host:port of /metrics, /healthz and the Discord-compatible REST API /api/v10")
         .String("admin.token_file", &ServerConfig::admin_token_file,
                 "file holding the Control API's admin token (default: <data_dir>/admin-token, "
                 "created on first start; or set PYLON_ADMIN_TOKEN)")

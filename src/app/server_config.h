@@ -15,7 +15,7 @@ namespace pylon::app {
 struct ServerConfig {
   std::string data_dir = "./pylon-data";
   std::string grpc_listen = "127.0.0.1:4021";
-  std::string http_listen = "127.0.0.1:4022";  // /metrics and /healthz
+  std::string http_listen = "127.0.0.1:4022";  // /metrics, /healthz, /api/v10 (REST)
   std::string admin_token_file;                 // default: <data_dir>/admin-token (created)
   std::string store_key_file;                   // default: <data_dir>/token-key (created)
   std::string anonymous = "auto";               // auto: allowed when gRPC listens on loopback

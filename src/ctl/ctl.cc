@@ -5,10 +5,10 @@
 
 #include "ctl/ctl.h"
 
+#include <fcntl.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -789,7 +789,7 @@ int Ctl::ClusterStatus(const std::string& bot_text) {
                      {"LATENCY", true},
                      {"GUILDS", true},
                      {"EVENTS", true},
-                     {"DROPPED", true},
+                     {"OVERWRITTEN", true},
                      {"SINCE"},
                      {"LAST ERROR"}});
   std::map<int, std::pair<uint64_t, uint64_t>> cache;  // kind -> objects, bytes

@@ -78,10 +78,15 @@ struct Dispatcher::Consumer {
     uint64_t sequence = 0;
     RoutedEvent routed;
   };
-  std::deque<Entry> in_flight;        // sent, not acknowledged, in sequence order
-  std::deque<RoutedEvent> queued;     // routed here, not yet sent
+  std::deque<Entry> in_flight;     // sent, not acknowledged, in sequence order
+  std::deque<RoutedEvent> queued;  // routed here, not yet sent
   uint32_t window = 1000;
   bool ack_requested = false;
+  // The last sequence sent when an ack was asked for. A worker acks everything it received
+  // before the request; one whose answer falls short is stuck (or acks without reading): no
+  // more early requests until the next regular heartbeat, or they would ping-pong.
+  uint64_t ack_request_upto = 0;
+  bool ack_stalled = false;
   uint64_t nonce_counter = 0;
   MonoTime last_ack{};
   int64_t connected_unix_ms = 0;
@@ -104,10 +109,10 @@ struct Dispatcher::Consumer {
 struct Dispatcher::Subscription {
   BotShard shard;
   uint32_t shard_count = 0;
-  uint64_t cursor = 0;       // the last log position read
-  bool from_now = false;     // the first read starts at the end of the log
-  bool reading = false;      // a read is on its way
-  bool waiting = false;      // the log was drained; a shard event wakes us
+  uint64_t cursor = 0;    // the last log position read
+  bool from_now = false;  // the first read starts at the end of the log
+  bool reading = false;   // a read is on its way
+  bool waiting = false;   // the log was drained; a shard event wakes us
 };
 
 struct Dispatcher::Group {
@@ -139,12 +144,14 @@ Dispatcher::Dispatcher(Reactor& reactor, const Clock& clock, DispatchOptions opt
       shards_(shards),
       wake_(std::make_shared<ShardWake>()) {
   wake_->dispatcher = this;
-  // Pick up bots and shards that appear, once a second.
-  reactor_.Post([this] {
+  // Pick up bots and shards that appear, once a second. The tick holds `wake`, not just `this`:
+  // its timer may fire once more after the dispatcher is gone.
+  reactor_.Post([this, wake = wake_] {
+    if (!wake->alive.load()) return;
     auto timer = std::make_shared<Timer>(reactor_);
     auto tick = std::make_shared<std::function<void()>>();
-    *tick = [this, timer, weak = std::weak_ptr<std::function<void()>>(tick)] {
-      if (shutting_down_) return;
+    *tick = [this, wake, timer, weak = std::weak_ptr<std::function<void()>>(tick)] {
+      if (!wake->alive.load() || shutting_down_) return;
       SyncSubscriptions();
       if (auto next = weak.lock()) timer->RunAfter(kSyncInterval, [next] { (*next)(); });
     };
@@ -154,6 +161,8 @@ Dispatcher::Dispatcher(Reactor& reactor, const Clock& clock, DispatchOptions opt
 }
 
 Dispatcher::~Dispatcher() {
+  // Work posted by the public methods checks `alive` first: a stream's Detach (gRPC's OnDone) may
+  // still be queued behind this destructor's call.
   wake_->alive.store(false);
   CallBlocking(reactor_, [this] {
     shutting_down_ = true;
@@ -164,7 +173,9 @@ Dispatcher::~Dispatcher() {
 }
 
 void Dispatcher::UpdateConfig(std::shared_ptr<const control::ConfigSnapshot> config) {
-  reactor_.Post([this, config = std::move(config)]() mutable { ApplyConfig(std::move(config)); });
+  reactor_.Post([this, wake = wake_, config = std::move(config)]() mutable {
+    if (wake->alive.load()) ApplyConfig(std::move(config));
+  });
 }
 
 void Dispatcher::ApplyConfig(std::shared_ptr<const control::ConfigSnapshot> config) {
@@ -191,8 +202,8 @@ void Dispatcher::ApplyConfig(std::shared_ptr<const control::ConfigSnapshot> conf
     }
     group->config = config;
     group->view = &view;
-    group->window = view.spec.has_max_in_flight() ? view.spec.max_in_flight()
-                                                  : options_.default_max_in_flight;
+    group->window =
+        view.spec.has_max_in_flight() ? view.spec.max_in_flight() : options_.default_max_in_flight;
     if (group->window == 0) group->window = options_.default_max_in_flight;
     for (auto& [id, consumer] : group->consumers) consumer->window = group->window;
     if (is_new) {
@@ -262,6 +273,9 @@ void Dispatcher::WakePulls(Group& group) {
 }
 
 void Dispatcher::Pull(Group& group, Subscription& sub) {
+  // One read at a time per subscription: a second read from the same cursor would route the
+  // same events twice.
+  if (sub.reading) return;
   auto routes = shards_.Routes();
   const auto* bot = routes->FindBot(sub.shard.bot);
   if (bot == nullptr) return;
@@ -277,7 +291,7 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
   std::shared_ptr<gateway::ShardHandle> handle = route->second.handle;
   std::shared_ptr<ShardWake> wake = wake_;
   Reactor& dispatch = reactor_;
-  bool posted = route->second.reactor->Post([=, &dispatch]() mutable {
+  bool posted = route->second.reactor->Post([=, this, &dispatch]() mutable {
     std::vector<gateway::LoggedEvent> events;
     uint64_t missed = 0;
     uint64_t last = 0;
@@ -292,11 +306,11 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
       }
     }
     uint64_t new_cursor = events.empty() ? (from_now ? last : cursor) : events.back().position;
-    dispatch.Post([this, group_name, shard, events = std::move(events), missed, new_cursor,
-                   wake]() mutable {
-      if (!wake->alive.load()) return;
-      OnBatch(group_name, shard, std::move(events), missed, new_cursor);
-    });
+    dispatch.Post(
+        [this, group_name, shard, events = std::move(events), missed, new_cursor, wake]() mutable {
+          if (!wake->alive.load()) return;
+          OnBatch(group_name, shard, std::move(events), missed, new_cursor);
+        });
   });
   if (!posted) sub.reading = false;
 }
@@ -314,9 +328,10 @@ void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
   if (missed > 0) {
     group->dropped += missed;
     if (group->drop_log.ShouldLog()) {
-      log::Warn("worker group {}: {} events of bot {} shard {} were overwritten in the shard log "
-                "before the group read them (consumers too slow); {} dropped so far",
-                group->name, missed, shard.bot.value(), shard.shard.value(), group->dropped);
+      log::Warn(
+          "worker group {}: {} events of bot {} shard {} were overwritten in the shard log "
+          "before the group read them (consumers too slow); {} dropped so far",
+          group->name, missed, shard.bot.value(), shard.shard.value(), group->dropped);
     }
   }
   bool full_batch = events.size() >= options_.read_batch;
@@ -324,6 +339,7 @@ void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
     if (group->Wants(event, shard.bot)) Route(*group, {std::move(event), shard, sub.shard_count});
   }
   sub.cursor = std::max(sub.cursor, new_cursor);
+  // Pumping may already start the next read (when a consumer's queue runs low).
   PumpGroup(*group);
   if (full_batch && GroupHasRoom(*group)) {
     Pull(*group, sub);
@@ -351,7 +367,7 @@ void Dispatcher::OnShardEvent(gateway::Shard& shard, const gateway::LoggedEvent&
 Dispatcher::Consumer* Dispatcher::Owner(Group& group, const RoutedEvent& routed,
                                         const Consumer* excluding) {
   const gateway::LoggedEvent& event = routed.event;
-  uint64_t key = !event.guild.is_zero()      ? event.guild.value()
+  uint64_t key = !event.guild.is_zero()   ? event.guild.value()
                  : event.routing_key != 0 ? event.routing_key
                                           : std::hash<BotShard>()(routed.shard);
   Consumer* best = nullptr;
@@ -402,8 +418,9 @@ void Dispatcher::Pump(Consumer& c) {
     }
   }
   // Half the window waiting for acks: ask for one now rather than at the next heartbeat.
-  if (!c.ack_requested && c.in_flight.size() * 2 >= c.window && c.stream) {
+  if (!c.ack_requested && !c.ack_stalled && c.in_flight.size() * 2 >= c.window && c.stream) {
     c.ack_requested = true;
+    c.ack_request_upto = c.next_sequence - 1;
     c.stream->SendHeartbeatRequest("ack-" + std::to_string(++c.nonce_counter));
   }
   if (group != nullptr && c.queued.size() < options_.max_queued_per_consumer / 2) {
@@ -413,8 +430,9 @@ void Dispatcher::Pump(Consumer& c) {
 
 void Dispatcher::Attach(ConsumerRequest request, std::shared_ptr<ConsumerStream> stream,
                         UniqueFunction<void(Result<std::pair<ConsumerId, std::string>>)> done) {
-  reactor_.Post([this, request = std::move(request), stream = std::move(stream),
+  reactor_.Post([this, wake = wake_, request = std::move(request), stream = std::move(stream),
                  done = std::move(done)]() mutable {
+    if (!wake->alive.load()) return;
     Group* group = FindGroup(request.group);
     if (group == nullptr) {
       done(NotFound("unknown worker group '" + request.group + "'"));
@@ -456,6 +474,7 @@ void Dispatcher::Attach(ConsumerRequest request, std::shared_ptr<ConsumerStream>
     consumer->stream = stream;
     consumer->writable = true;
     consumer->ack_requested = false;
+    consumer->ack_stalled = false;
     consumer->last_ack = clock_.Now();
     consumer->connected_unix_ms = clock_.UnixMs();
     StartHeartbeats(*consumer);
@@ -486,17 +505,21 @@ void Dispatcher::Attach(ConsumerRequest request, std::shared_ptr<ConsumerStream>
 }
 
 void Dispatcher::Ack(ConsumerId id, std::string nonce, uint64_t sequence) {
-  reactor_.Post([this, id, nonce = std::move(nonce), sequence] {
+  reactor_.Post([this, wake = wake_, id, nonce = std::move(nonce), sequence] {
+    if (!wake->alive.load()) return;
     Consumer* c = FindConsumer(id);
     if (c == nullptr) return;
     Group* group = consumer_groups_[id];
     c->last_ack = clock_.Now();
-    if (nonce.starts_with("ack-")) c->ack_requested = false;
     // The worker received everything up to `sequence` (Java sends the last received, and 0 when
     // nothing arrived yet).
     while (!c->in_flight.empty() && c->in_flight.front().sequence <= sequence) {
       c->in_flight.pop_front();
       if (group != nullptr) ++group->acked;
+    }
+    if (nonce.starts_with("ack-")) {
+      c->ack_requested = false;
+      c->ack_stalled = sequence < c->ack_request_upto;
     }
     c->acked = std::max(c->acked, std::min(sequence, c->next_sequence - 1));
     Pump(*c);
@@ -504,7 +527,8 @@ void Dispatcher::Ack(ConsumerId id, std::string nonce, uint64_t sequence) {
 }
 
 void Dispatcher::OnWritable(ConsumerId id) {
-  reactor_.Post([this, id] {
+  reactor_.Post([this, wake = wake_, id] {
+    if (!wake->alive.load()) return;
     Consumer* c = FindConsumer(id);
     if (c == nullptr) return;
     c->writable = true;
@@ -529,16 +553,18 @@ void Dispatcher::Reroute(Group& group, Consumer& leaving) {
     } else {
       ++group.dropped;  // bounded: counted, and the log line says so
       if (group.drop_log.ShouldLog()) {
-        log::Warn("worker group {}: no consumer left and the waiting buffer is full; {} events "
-                  "dropped so far",
-                  group.name, group.dropped);
+        log::Warn(
+            "worker group {}: no consumer left and the waiting buffer is full; {} events "
+            "dropped so far",
+            group.name, group.dropped);
       }
     }
   }
 }
 
 void Dispatcher::Drain(ConsumerId id) {
-  reactor_.Post([this, id] {
+  reactor_.Post([this, wake = wake_, id] {
+    if (!wake->alive.load()) return;
     Consumer* c = FindConsumer(id);
     if (c == nullptr) return;
     Group* group = consumer_groups_[id];
@@ -553,10 +579,12 @@ void Dispatcher::Drain(ConsumerId id) {
   });
 }
 
-void Dispatcher::Detach(ConsumerId id) {
-  reactor_.Post([this, id] {
+void Dispatcher::Detach(ConsumerId id, const ConsumerStream* stream) {
+  reactor_.Post([this, wake = wake_, id, stream] {
+    if (!wake->alive.load()) return;
     Consumer* c = FindConsumer(id);
     if (c == nullptr || c->draining) return;
+    if (stream != nullptr && c->stream != nullptr && c->stream.get() != stream) return;
     c->stream.reset();
     c->heartbeat.Cancel();
     // Keep its place (its guilds, its unacknowledged events) for the grace period.
@@ -596,6 +624,7 @@ void Dispatcher::Heartbeat(ConsumerId id) {
     c->grace.RunAfter(options_.reconnect_grace, [this, id] { ExpireGrace(id); });
     return;
   }
+  c->ack_stalled = false;
   c->stream->SendHeartbeatRequest("hb-" + std::to_string(++c->nonce_counter));
   StartHeartbeats(*c);
 }

@@ -59,7 +59,7 @@ enum class CloseReason { kHeartbeatTimeout = 1, kInvalidIdentity = 2, kDrainComp
 
 // One event as a consumer's stream sends it.
 struct OutboundEvent {
-  uint64_t sequence = 0;        // the consumer's sequence number
+  uint64_t sequence = 0;  // the consumer's sequence number
   int64_t received_unix_us = 0;
   gateway::EnvelopeBytes body;  // EventEnvelope without its header, shared
 };
@@ -106,8 +106,8 @@ struct GroupStatusRow {
   uint64_t delivered = 0;  // events handed to a consumer stream
   uint64_t acked = 0;
   uint64_t redelivered = 0;
-  uint64_t dropped = 0;    // overwritten in a shard log before the group read them
-  uint64_t pending = 0;    // queued for consumers, not yet sent
+  uint64_t dropped = 0;  // overwritten in a shard log before the group read them
+  uint64_t pending = 0;  // queued for consumers, not yet sent
   std::vector<ConsumerStatusRow> consumers;
 };
 
@@ -135,8 +135,10 @@ class Dispatcher {
               UniqueFunction<void(Result<std::pair<ConsumerId, std::string>>)> done);
   void Ack(ConsumerId consumer, std::string nonce, uint64_t sequence);  // any thread
   void Drain(ConsumerId consumer);                                      // any thread
-  // The stream ended (client gone, cancelled, error). Any thread.
-  void Detach(ConsumerId consumer);
+  // The stream ended (client gone, cancelled, error). Any thread. With `stream`, only when that
+  // stream is still the consumer's: a worker that reconnected (or replaced a live stream) before
+  // its old stream's end was seen must not lose its new stream to the old one's Detach.
+  void Detach(ConsumerId consumer, const ConsumerStream* stream = nullptr);
   // A stream that refused events can take more. Any thread.
   void OnWritable(ConsumerId consumer);
 

@@ -75,13 +75,11 @@ void Shard::SaveCheckpoint() {
   checkpoint_timer_.RunAfter(kCheckpointInterval, [this] { SaveCheckpoint(); });
 }
 
-void Shard::set_reader_position(uint64_t position) { reader_position_ = position; }
-
 ShardStats Shard::Stats() const {
   ShardStats stats;
   stats.session = session_->stats();
   stats.events_logged = log_.last_position();
-  stats.events_dropped = events_dropped_;
+  stats.events_overwritten = events_overwritten_;
   stats.malformed = malformed_;
   for (const auto& [name, count] : unmodelled_) stats.unmodelled[name] = count;
   stats.cache_counts = cache_->counts();
@@ -120,15 +118,7 @@ void Shard::Log(std::string body, std::string_view type, GuildId guild, uint64_t
   uint64_t before_first = log_.first_position();
   LoggedEvent notified = event;  // shares the body
   notified.position = log_.Append(std::move(event));
-  // An event pushed out before the reader took it is a drop.
-  if (log_.first_position() > before_first && reader_position_ < log_.first_position() - 1) {
-    ++events_dropped_;
-    static LogEvery every(10000);
-    if (every.ShouldLog()) {
-      log::Warn("bot {} shard {}: event log full, {} events dropped so far", id_.bot.value(),
-                id_.shard.value(), events_dropped_);
-    }
-  }
+  if (log_.first_position() > before_first) ++events_overwritten_;
   if (event_listener_) event_listener_(notified);
 }
 

@@ -53,7 +53,9 @@ class CheckpointStore {
 struct ShardStats {
   discord::SessionStats session;
   uint64_t events_logged = 0;
-  uint64_t events_dropped = 0;  // overwritten in the log before every reader took them
+  // Events pushed out of the bounded log by newer ones (normal once it is full). What a worker
+  // group had not read by then is counted as dropped per group, by the dispatcher.
+  uint64_t events_overwritten = 0;
   uint64_t malformed = 0;
   std::map<std::string, uint64_t> unmodelled;  // by Discord event name
   cache::ShardCache::Counts cache_counts;
@@ -89,8 +91,6 @@ class Shard final : public discord::GatewayEventHandler {
   void set_event_listener(std::function<void(const LoggedEvent&)> listener) {
     event_listener_ = std::move(listener);
   }
-  // Readers tell the shard what they consumed, so that drops are counted (see events_dropped).
-  void set_reader_position(uint64_t position);
 
   ShardStats Stats() const;
 
@@ -155,8 +155,7 @@ class Shard final : public discord::GatewayEventHandler {
   std::unique_ptr<discord::GatewaySession> session_;
   EventLog log_;
   uint64_t sequence_ = 0;
-  uint64_t reader_position_ = 0;
-  uint64_t events_dropped_ = 0;
+  uint64_t events_overwritten_ = 0;
   uint64_t malformed_ = 0;
   std::map<std::string, uint64_t, std::less<>> unmodelled_;
   std::function<void(const LoggedEvent&)> event_listener_;

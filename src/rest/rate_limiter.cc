@@ -91,6 +91,7 @@ struct RateLimiter::Bucket {
   uint32_t in_flight = 0;
   std::deque<Job*> queue;
   MonoTime last_used{};
+  bool active = false;  // listed in active_ (had a queued request since the last pump)
 };
 
 struct RateLimiter::Job {
@@ -104,6 +105,7 @@ struct RateLimiter::Job {
   bool sublimit_reserved = false;  // holds one of its channel's pending slots
   bool cancelled = false;          // in flight when cancelled: its answer only updates limits
   uint32_t server_retries = 0;
+  bool global_slot = false;  // holds a slot of the global limit (sent, not answered yet)
   bool global_bound() const { return !request.route.global_exempt; }
 };
 
@@ -134,13 +136,20 @@ RateLimiter::Bucket& RateLimiter::GetBucket(const std::string& key) {
 std::string RateLimiter::BucketKeyOf(const RouteInfo& route) const {
   auto it = route_hash_.find(route.route);
   if (it != route_hash_.end()) return it->second + "|" + route.major;
+  if (!route.family.empty()) {
+    // Not learned yet, but its family has a bucket: the likeliest one (route.h).
+    auto family = family_hash_.find(route.family);
+    if (family != family_hash_.end()) return family->second + "|" + route.major;
+  }
   return "?" + route.route + "|" + route.major;
 }
 
 RateLimiter::Bucket& RateLimiter::BucketFor(const RouteInfo& route) {
-  Bucket& b = GetBucket(BucketKeyOf(route));
+  std::string key = BucketKeyOf(route);
+  const bool unlearned = key.front() == '?';
+  Bucket& b = GetBucket(key);
   if (b.major.empty()) b.major = route.major;
-  if (!route_hash_.count(route.route)) b.unlearned_route = route.route;
+  if (unlearned) b.unlearned_route = route.route;
   return b;
 }
 
@@ -160,14 +169,32 @@ std::optional<MonoTime> RateLimiter::BucketReadyAt(Bucket& b, MonoTime now) {
   return now;
 }
 
-MonoTime RateLimiter::GlobalReadyAt(MonoTime now) {
+// A global-bound request holds a slot of the global limit from when it is sent until `span`
+// after its answer. Discord counts a request when it arrives, which is after it was sent and
+// before it was answered: so any two requests that Discord could see within one window each
+// found the other holding a slot, and no window of Discord's (fixed or sliding) sees more than
+// `global_limit`, however long requests take on the way or wait for a connection.
+std::optional<MonoTime> RateLimiter::GlobalReadyAt(MonoTime now) {
   const Duration span = options_.global_window + options_.global_margin;
-  while (!global_sends_.empty() && global_sends_.front() + span <= now) global_sends_.pop_front();
-  MonoTime ready = now;
-  if (global_sends_.size() >= options_.global_limit) {
-    ready = global_sends_[global_sends_.size() - options_.global_limit] + span;
+  while (!global_answers_.empty() && global_answers_.front() + span <= now) {
+    global_answers_.pop_front();
   }
-  return std::max(ready, global_paused_until_);
+  std::optional<MonoTime> ready = now;
+  const size_t used = global_in_flight_ + global_answers_.size();
+  const size_t capacity = GlobalCapacity();
+  if (used >= capacity) {
+    const size_t expire = used - capacity + 1;                 // answers that must leave
+    if (expire > global_answers_.size()) return std::nullopt;  // an answer will pump
+    ready = global_answers_[expire - 1] + span;
+  }
+  return std::max(*ready, global_paused_until_);
+}
+
+void RateLimiter::ReleaseGlobal(Job& job, MonoTime now) {
+  if (!job.global_slot) return;
+  job.global_slot = false;
+  if (global_in_flight_ > 0) --global_in_flight_;
+  global_answers_.push_back(now);
 }
 
 std::optional<MonoTime> RateLimiter::SublimitReadyAt(Sublimit& s, MonoTime now) {
@@ -206,18 +233,22 @@ MonoTime RateLimiter::EstimateStart(const Job& job, Bucket& b, MonoTime now, boo
   MonoTime global_at = now;
   if (job.global_bound()) {
     const Duration span = options_.global_window + options_.global_margin;
-    GlobalReadyAt(now);  // drops expired sends
-    // This request takes send slot `used` (0-based) of the sequence of recent sends followed by
-    // the queued ones; slot j may go once slot j - limit has left the window.
-    const uint64_t limit = options_.global_limit;
-    uint64_t j = global_sends_.size() + global_queued_;
+    GlobalReadyAt(now);  // drops expired answers
+    // The occupied slots free up in order: answered ones `span` after their answer, those in
+    // flight at the earliest `span` from now. This request takes slot j (0-based) of the occupied
+    // ones followed by the queued ones; slot j may go once slot j - limit has been freed.
+    const uint64_t limit = GlobalCapacity();
+    const uint64_t answered = global_answers_.size();
+    const uint64_t occupied = answered + global_in_flight_;
+    uint64_t j = occupied + global_queued_;
     int64_t windows = 0;
-    while (j >= limit && j >= global_sends_.size()) {
+    while (j >= limit && j >= occupied) {
       j -= limit;
       ++windows;
     }
     if (windows > 0) {
-      global_at = (j < global_sends_.size() ? global_sends_[j] : now) + span * windows;
+      MonoTime frees = j < answered ? global_answers_[j] + span : now + span;
+      global_at = frees + span * (windows - 1);
     }
     global_at = std::max(global_at, global_paused_until_);
   }
@@ -385,6 +416,10 @@ void RateLimiter::Enqueue(Job* job, Bucket& b, bool front) {
   job->bucket = &b;
   job->state = Job::State::kQueued;
   b.last_used = clock_.Now();
+  if (!b.active) {
+    b.active = true;
+    active_.push_back(&b);
+  }
   if (front) {
     b.queue.push_front(job);
   } else {
@@ -430,6 +465,7 @@ void RateLimiter::LearnRoute(const std::string& route, const std::string& hash) 
       if (waiting->global_bound()) --global_queued_;
       Enqueue(waiting, target, /*front=*/false);
     }
+    if (old.active) active_.erase(std::find(active_.begin(), active_.end(), &old));
   }
 }
 
@@ -438,6 +474,7 @@ void RateLimiter::Learn(Job& job, const RateLimitHeaders& h, MonoTime now) {
   if (!h.bucket.empty()) {
     auto known = route_hash_.find(route.route);
     if (known == route_hash_.end() || known->second != h.bucket) LearnRoute(route.route, h.bucket);
+    if (!route.family.empty()) family_hash_[route.family] = h.bucket;
   }
   Bucket& b = GetBucket(BucketKeyOf(route));
   if (b.major.empty()) b.major = route.major;
@@ -459,6 +496,7 @@ RateLimiter::Verdict RateLimiter::OnResponse(uint64_t id, const net::HttpRespons
   Job& job = *it->second;
   const MonoTime now = clock_.Now();
   if (job.bucket != nullptr && job.bucket->in_flight > 0) --job.bucket->in_flight;
+  ReleaseGlobal(job, now);
   ++stats_.answered;
   const RateLimitHeaders h = ParseRateLimitHeaders(response);
   Learn(job, h, now);
@@ -545,6 +583,7 @@ void RateLimiter::OnTransportError(uint64_t id) {
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return;
   Job& job = *it->second;
+  ReleaseGlobal(job, clock_.Now());
   if (Bucket* b = job.bucket) {
     if (b->in_flight > 0) --b->in_flight;
     if (b->learned && b->remaining == 0 && !b->reset_known) {
@@ -598,10 +637,12 @@ void RateLimiter::RefuseAll(const Refusal& refusal) {
     }
   }
   jobs_.clear();
+  active_.clear();
   buckets_.clear();
   sublimits_.clear();
   pending_refusals_.clear();
   global_queued_ = 0;
+  global_in_flight_ = 0;  // their answers are ignored
   for (auto& refuse : refusals) refuse(refusal);
 }
 
@@ -671,8 +712,17 @@ void RateLimiter::RunPump(std::optional<MonoTime>* wake_out) {
   // Buckets: expired heads and the order in which ready heads go (oldest first).
   using Entry = std::pair<uint64_t, Bucket*>;  // (head seq, bucket)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
-  for (auto& [key, bucket] : buckets_) {
-    Bucket& b = *bucket;
+  // Only buckets with queued requests (active_), so that a pump costs what is waiting, not every
+  // bucket the bot ever used. Emptied ones leave the list here.
+  for (size_t i = 0; i < active_.size();) {
+    Bucket& b = *active_[i];
+    if (b.queue.empty()) {
+      b.active = false;
+      active_[i] = active_.back();
+      active_.pop_back();
+      continue;
+    }
+    ++i;
     for (auto it = b.queue.begin(); it != b.queue.end();) {
       Job* job = *it;
       if (job->request.deadline <= now) {
@@ -715,12 +765,13 @@ void RateLimiter::RunPump(std::optional<MonoTime>* wake_out) {
       Finish(job);
     } else {
       if (job->global_bound()) {
-        MonoTime global_at = GlobalReadyAt(now);
-        if (global_at > now) {
-          wake_at(global_at);
+        std::optional<MonoTime> global_at = GlobalReadyAt(now);
+        if (!global_at || *global_at > now) {
+          if (global_at) wake_at(*global_at);  // else an answer frees a slot and pumps
           continue;  // this bucket waits; exempt heads of other buckets may still go
         }
-        global_sends_.push_back(now);
+        ++global_in_flight_;
+        job->global_slot = true;
         --global_queued_;
       }
       b.queue.pop_front();
@@ -764,7 +815,7 @@ void RateLimiter::RunPump(std::optional<MonoTime>* wake_out) {
 void RateLimiter::Sweep(MonoTime now) {
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     Bucket& b = *it->second;
-    bool idle = b.queue.empty() && b.in_flight == 0 && now >= b.blocked_until &&
+    bool idle = !b.active && b.queue.empty() && b.in_flight == 0 && now >= b.blocked_until &&
                 (!b.reset_known || now >= b.reset_at) &&
                 now - b.last_used >= options_.idle_bucket_expiry;
     it = idle ? buckets_.erase(it) : std::next(it);

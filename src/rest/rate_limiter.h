@@ -9,10 +9,15 @@
 //    parameter with one request in flight. Limit / Remaining / Reset-After are taken from every
 //    answer (Reset-After, relative, so the clocks need not agree; plus `reset_margin`). A bucket
 //    is a FIFO and sends at most `max_in_flight_per_bucket` at a time (1: Discord sees the
-//    bucket's requests in the order they were submitted).
-//  * Global: at most `global_limit` requests in any sliding window of `global_window` +
-//    `global_margin` (Discord's window is fixed; a sliding one never exceeds it). Interaction
-//    callbacks and webhook-token routes are exempt.
+//    bucket's requests in the order they were submitted). A route of a family (route.h) whose
+//    own hash is not known yet waits in the bucket its family has learned instead.
+//  * Global: a request holds one of `global_limit` - `global_reserve` slots from when it is sent
+//  until
+//    `global_window` + `global_margin` after its answer. Discord counts a request when it
+//    arrives, between the two, so none of Discord's windows sees more than `global_limit`
+//    whatever the latency (a window of sends alone is not enough: requests that wait for a
+//    connection or a busy server arrive bunched). Interaction callbacks and webhook-token routes
+//    are exempt.
 //  * 429s: global -> every global-bound request waits retry_after; shared scope -> the bucket
 //    waits retry_after, not counted as invalid; user -> the bucket is empty until retry_after.
 //    The request goes back to the front of its bucket, unless it cannot start before its deadline
@@ -56,6 +61,10 @@ using std::chrono::minutes;
 
 struct LimiterOptions {
   uint32_t global_limit = 50;  // per global_window
+  // Slots of the global limit left to the bot's requests that do not pass here: the gateway's
+  // GET /gateway/bot when shards start, token checks of the control plane. The limiter uses
+  // global_limit - global_reserve (at least 1).
+  uint32_t global_reserve = 2;
   Duration global_window = std::chrono::seconds(1);
   Duration global_margin = std::chrono::milliseconds(50);
   Duration reset_margin = std::chrono::milliseconds(50);
@@ -141,6 +150,12 @@ class RateLimiter {
 
   const LimiterOptions& options() const { return options_; }
   void set_global_limit(uint32_t limit) { options_.global_limit = limit == 0 ? 1 : limit; }
+  // The slots of the global limit this limiter uses.
+  uint32_t GlobalCapacity() const {
+    return options_.global_limit > options_.global_reserve
+               ? options_.global_limit - options_.global_reserve
+               : 1;
+  }
 
   // Queues a request; returns its id. Call Pump() afterwards. If the request is quarantined, the
   // guard is tripped or it cannot start before its deadline, it is refused (from Pump()).
@@ -174,7 +189,9 @@ class RateLimiter {
   Bucket& BucketFor(const RouteInfo& route);
   // When the bucket's head may go (nullopt: when an answer arrives); updates a refilled window.
   std::optional<MonoTime> BucketReadyAt(Bucket& b, MonoTime now);
-  MonoTime GlobalReadyAt(MonoTime now);
+  // When a global slot is free (nullopt: when an answer frees one).
+  std::optional<MonoTime> GlobalReadyAt(MonoTime now);
+  void ReleaseGlobal(Job& job, MonoTime now);
   std::optional<MonoTime> SublimitReadyAt(Sublimit& s, MonoTime now);
   // Estimated start of a job that would join `b` now.
   MonoTime EstimateStart(const Job& job, Bucket& b, MonoTime now, bool* global);
@@ -199,11 +216,14 @@ class RateLimiter {
   uint64_t next_seq_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Job>> jobs_;
   std::unordered_map<std::string, std::unique_ptr<Bucket>> buckets_;
-  std::unordered_map<std::string, std::string> route_hash_;  // route -> learned bucket hash
+  std::vector<Bucket*> active_;  // buckets with queued requests (and some just emptied)
+  std::unordered_map<std::string, std::string> route_hash_;   // route -> learned bucket hash
+  std::unordered_map<std::string, std::string> family_hash_;  // route family -> last hash learned
   std::unordered_map<uint64_t, std::unique_ptr<Sublimit>> sublimits_;  // by channel
   // Refusals decided outside Pump (Submit), delivered by the next Pump.
   std::vector<std::pair<Job*, Refusal>> pending_refusals_;
-  std::deque<MonoTime> global_sends_;  // within the sliding window
+  size_t global_in_flight_ = 0;          // global-bound requests sent, not answered yet
+  std::deque<MonoTime> global_answers_;  // answer times of global-bound requests, last span
   MonoTime global_paused_until_{};
   size_t global_queued_ = 0;  // queued global-bound requests
   // Invalid requests per second slot: (slot, count), oldest first.

@@ -118,6 +118,32 @@ TEST_F(LimiterTest, BucketsAreKeyedByTheMajorParameter) {
   (void)b;
 }
 
+TEST_F(LimiterTest, AFamilysUnlearnedRouteWaitsInTheBucketItsSiblingsLearned) {
+  // A reaction empties the reactions bucket; deleting one (a route not seen yet) must not run
+  // into it: Discord counts both in one bucket.
+  int put = Submit("PUT", "/channels/1/messages/2/reactions/x/@me");
+  Pump();
+  Respond(put, Answer(204, 1, 0, 0.25, "reactions"));
+  int del = Submit("DELETE", "/channels/1/messages/2/reactions/x/@me");
+  std::optional<MonoTime> wake = Pump();
+  EXPECT_EQ(sent_, std::vector<int>({put}));
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(*wake - clock_.Now(), Duration(250ms + options_.reset_margin));
+  clock_.Advance(*wake - clock_.Now());
+  Pump();
+  EXPECT_EQ(sent_, std::vector<int>({put, del}));
+  // The guess was wrong for this route: its own answer decides from then on.
+  Respond(del, Answer(204, 5, 4, 1.0, "deletes"));
+  EXPECT_EQ(limiter_->BucketKeyOf(ClassifyRoute("DELETE", "/channels/1/messages/2/reactions", 0)),
+            "deletes|channels/1");  // the family's latest hash, for its other unlearned routes
+  EXPECT_EQ(
+      limiter_->BucketKeyOf(ClassifyRoute("PUT", "/channels/1/messages/3/reactions/y/@me", 0)),
+      "reactions|channels/1");
+  // Reading reactions is no member of the family.
+  EXPECT_EQ(limiter_->BucketKeyOf(ClassifyRoute("GET", "/channels/1/messages/2/reactions/x", 0)),
+            "?GET /channels/:id/messages/:id/reactions/:reaction|channels/1");
+}
+
 TEST_F(LimiterTest, RefusesAtOnceWhatCannotStartBeforeItsDeadline) {
   int a = Submit("POST", "/channels/1/messages");
   Pump();
@@ -148,28 +174,51 @@ TEST_F(LimiterTest, AnswersWhenTheDeadlinePassesInTheQueue) {
   EXPECT_EQ(limiter_->stats().queued, 0u);
 }
 
-TEST_F(LimiterTest, GlobalLimitIsASlidingWindow) {
-  options_.global_limit = 3;
+TEST_F(LimiterTest, GlobalSlotsAreHeldUntilAWindowAfterTheAnswer) {
+  options_.global_limit = 5;
+  options_.global_reserve = 2;  // 3 for the limiter
   Make();
   for (int i = 0; i < 5; ++i) Submit("GET", "/channels/" + std::to_string(i + 1) + "/pins");
   std::optional<MonoTime> wake = Pump();
   EXPECT_EQ(sent_, std::vector<int>({1, 2, 3}));
+  // All three in flight: only an answer frees a slot (the deadlines are the only timers left).
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(*wake - clock_.Now(), Duration(10s));
+  Respond(1, Answer(200, 5, 4, 1.0, "pins"));
+  Respond(2, Answer(200, 5, 4, 1.0, "pins"));
+  wake = Pump();
+  EXPECT_EQ(sent_.size(), 3u);
   ASSERT_TRUE(wake);
   EXPECT_EQ(*wake - clock_.Now(), Duration(1s + options_.global_margin));
   // Exempt routes do not wait.
   int webhook = Submit("POST", "/webhooks/9/token");
   Pump();
   EXPECT_EQ(sent_.back(), webhook);
+  // A slow answer holds its slot longer: Discord may have counted the request as late as that.
   clock_.Advance(500ms);
+  Respond(3, Answer(200, 5, 4, 1.0, "pins"));
   Pump();
   EXPECT_EQ(sent_.size(), 4u);
+  // Discord's second has passed, but not the margin that absorbs jitter: still nothing.
   clock_.Advance(520ms);
   Pump();
+  EXPECT_EQ(sent_.size(), 4u);
+  clock_.Advance(30ms);
+  Pump();
   EXPECT_EQ(sent_, std::vector<int>({1, 2, 3, webhook, 4, 5}));
+  // Two in flight and the slow answer's slot: the next one waits for that slot (500 ms).
+  int sixth = Submit("GET", "/channels/6/pins");
+  wake = Pump();
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(*wake - clock_.Now(), Duration(500ms));
+  clock_.Advance(500ms);
+  Pump();
+  EXPECT_EQ(sent_.back(), sixth);
 }
 
 TEST_F(LimiterTest, GlobalQueueEstimateRefusesLateRequests) {
   options_.global_limit = 2;
+  options_.global_reserve = 0;
   Make();
   for (int i = 0; i < 6; ++i) Submit("GET", "/channels/" + std::to_string(i + 1) + "/pins", 10s);
   int late = Submit("GET", "/channels/99/pins", 500ms);

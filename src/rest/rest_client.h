@@ -2,8 +2,8 @@
 // BotRestClient: one bot's Discord REST requests. Owns the bot's RateLimiter, a keep-alive
 // connection pool to Discord (net::HttpClient) and the timer that wakes the limiter. A request is
 // a DiscordRequest — method, path, query, body, audit-log reason — whatever produced it: the
-// typed GatewayRest methods (methods.h) or, later, a raw HTTP pass-through; both wait in the same
-// buckets under the same global limit.
+// typed GatewayRest methods (methods.h) or the raw requests of compat_endpoint.h; both wait in the
+// same buckets under the same global limit.
 //
 // Every request gets `Authorization: Bot <token>` (not on token routes: interaction callbacks and
 // webhooks with a token), `User-Agent`, its `Content-Type`, and `X-Audit-Log-Reason`

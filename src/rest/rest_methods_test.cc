@@ -21,8 +21,10 @@ struct GuildInfo {
   GuildId id;
   UserId owner;
   std::vector<ChannelId> text;  // text channels with messages
-  std::vector<UserId> plain;    // members without roles, not the owner, not bots
-  RoleId low_role;              // an ordinary role below the bot's
+  // Members without roles, not the owner, not bots, and online: BeginGuildPrune (the Guild test)
+  // kicks role-less members who are offline, as Discord prunes inactive ones.
+  std::vector<UserId> plain;
+  RoleId low_role;  // an ordinary role below the bot's
   std::vector<EmojiId> emojis;
   UserId outsider;  // a user in no relation with the guild
   GuildId last_guild;
@@ -39,6 +41,7 @@ class RestMethodsTest : public ::testing::Test {
     options.sim.world.bans = {1, 2};
     options.sim.world.invites = {1, 2};
     options.sim.world.member_roles_mean = 0.5;
+    options.sim.world.online_share = 0.75;  // enough online members that the prune spares
     fixture_ = new RestFixture(options);
     info_ = new GuildInfo(fixture_->Sim([] { return ReadGuild(fixture_->sim().world()); }));
   }
@@ -60,7 +63,8 @@ class RestMethodsTest : public ::testing::Test {
     for (const sim::Member& m : g.members) {
       const sim::User& u = world.user(m.user);
       if (!u.bot && u.id != g.owner && m.roles.empty() && m.nick.empty() &&
-          !g.bans.count(u.id.value()) && !g.FindVoiceState(u.id)) {
+          m.presence.status != sim::PresenceStatus::kOffline && !g.bans.count(u.id.value()) &&
+          !g.FindVoiceState(u.id)) {
         info.plain.push_back(u.id);
       }
     }
@@ -211,6 +215,9 @@ TEST_F(RestMethodsTest, Guild) {
     size_t before = Sim([&] { return Guild().members.size(); });
     ASSERT_DATA(Call<BeginGuildPruneMethod>(b));
     EXPECT_LE(Sim([&] { return Guild().members.size(); }), before);
+    for (UserId user : info_->plain) {  // online members are not pruned
+      EXPECT_NE(Sim([&] { return Guild().FindMember(user); }), nullptr);
+    }
   }
   {
     auto resp = Call<GetGuildVoiceRegionsMethod>(rpb::GetGuildVoiceRegionsRequest());
@@ -777,7 +784,8 @@ TEST_F(RestMethodsTest, EveryMethodWasCalled) {
   // The limiter kept the bot inside every limit: no 429 reached the simulator's counters.
   auto stats = fixture_->proxy().LimiterStatsOf(fixture_->bot());
   ASSERT_TRUE(stats);
-  EXPECT_EQ(stats->discord_429_user + stats->discord_429_global + stats->discord_429_shared, 0u);
+  EXPECT_EQ(stats->discord_429_user + stats->discord_429_global + stats->discord_429_shared, 0u)
+      << fixture_->SimStats();
 }
 
 }  // namespace

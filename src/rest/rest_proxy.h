@@ -12,7 +12,7 @@
 //
 // Each bot's client lives on reactor ForKey(bot id) of the pool, made on first use, so all of a
 // bot's buckets and its global limit are owned by one thread. Raw requests (Execute) use the same
-// clients and limiter: the future Discord-compatible HTTP pass-through calls Execute with the
+// clients and limiter: the Discord-compatible endpoint (compat_endpoint.h) calls Execute with the
 // request's method, path, headers and body and turns the Outcome back into an HTTP answer.
 //
 // Thread-safe: Call, Execute and Cancel may be called from any thread. Stop (and the destructor)

@@ -94,6 +94,9 @@ RouteInfo ClassifyRoute(std::string_view method, std::string_view path, int64_t 
     } else if (i > 0 && seg[i - 1] == "reactions") {
       info.route += ":reaction";  // the emoji and whatever follows it
       break;
+    } else if (seg[i] == "reactions" && method != "GET") {
+      info.route.append(seg[i]);
+      info.family = info.route.substr(method.size() + 1);  // the path up to "/reactions"
     } else if (IsDigits(seg[i])) {
       info.route += ":id";
     } else {

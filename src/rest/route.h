@@ -8,6 +8,12 @@
 //            appended to DELETE /channels/:id/messages/:id of a message older than 14 days.
 //   major    the top-level resource a bucket is counted per: "channels/<id>", "guilds/<id>",
 //            "webhooks/<id>/<token hash>", "interactions/<id>", or "" (none).
+//   family   routes Discord is known to count in one bucket although their method or path
+//            differ: the reaction writes (PUT and DELETE under .../messages/{m}/reactions, one
+//            bucket on Discord as in the simulator; Twilight queues them together). Only a first
+//            guess: until a route's own X-RateLimit-Bucket is known it waits in the bucket its
+//            family has learned, so its first request does not run into a bucket its siblings
+//            have just emptied. "" for every other route.
 //
 // A webhook or interaction token never appears in a RouteInfo: it is replaced by a hash.
 // Plain values and functions; no thread affinity.
@@ -21,8 +27,9 @@
 namespace pylon::rest {
 
 struct RouteInfo {
-  std::string route;  // "PATCH /channels/:id"
-  std::string major;  // "channels/1234"
+  std::string route;   // "PATCH /channels/:id"
+  std::string major;   // "channels/1234"
+  std::string family;  // "/channels/:id/messages/:id/reactions" (reaction writes), or ""
   // The token is in the path (interaction callbacks, webhooks with a token): no Authorization
   // header is sent and the global limit does not apply.
   bool token_auth = false;

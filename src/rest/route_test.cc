@@ -42,6 +42,12 @@ TEST(RouteTest, CollapsesReactions) {
   RouteInfo all = ClassifyRoute("DELETE", "/channels/1/messages/2/reactions", kNow);
   EXPECT_EQ(user.route, "DELETE /channels/:id/messages/:id/reactions/:reaction");
   EXPECT_EQ(all.route, "DELETE /channels/:id/messages/:id/reactions");
+  // The reaction writes are one family (one bucket on Discord); reading them is not.
+  EXPECT_EQ(a.family, "/channels/:id/messages/:id/reactions");
+  EXPECT_EQ(user.family, a.family);
+  EXPECT_EQ(all.family, a.family);
+  EXPECT_EQ(ClassifyRoute("GET", "/channels/1/messages/2/reactions/x", kNow).family, "");
+  EXPECT_EQ(ClassifyRoute("POST", "/channels/1/messages", kNow).family, "");
 }
 
 TEST(RouteTest, TokensAreHashedAndExempt) {

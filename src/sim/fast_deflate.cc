@@ -114,6 +114,28 @@ inline uint32_t Load32(const uint8_t* p) {
   return v;
 }
 
+inline uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// How many bytes `a` and `b` share from the start, at least kMinMatch (the caller checked those)
+// and at most `limit`; eight bytes at a time (little-endian: the lowest differing bit is the first
+// differing byte).
+inline size_t MatchLength(const uint8_t* a, const uint8_t* b, size_t limit) {
+  size_t length = kMinMatch;
+  while (length + 8 <= limit) {
+    uint64_t difference = Load64(a + length) ^ Load64(b + length);
+    if (difference != 0) {
+      return length + static_cast<size_t>(__builtin_ctzll(difference) / 8);
+    }
+    length += 8;
+  }
+  while (length < limit && a[length] == b[length]) ++length;
+  return length;
+}
+
 inline void PutDistance(BitWriter& w, uint32_t distance) {
   uint32_t d = distance - 1;
   if (d < 4) {
@@ -148,7 +170,9 @@ void FastDeflateStream::Compress(std::string_view message, std::string* out) {
     }
   }
   size_t start = history_.size();
-  history_.insert(history_.end(), message.begin(), message.end());
+  // resize + memcpy: inserting char iterators into a vector<uint8_t> copies byte by byte.
+  history_.resize(start + message.size());
+  if (!message.empty()) std::memcpy(history_.data() + start, message.data(), message.size());
   const uint8_t* data = history_.data();
   size_t end = history_.size();
 
@@ -173,9 +197,7 @@ void FastDeflateStream::Compress(std::string_view message, std::string* out) {
     head_[hash] = static_cast<int32_t>(pos);
     if (candidate >= 0 && pos - static_cast<size_t>(candidate) <= kMaxDistance &&
         Load32(data + candidate) == sequence) {
-      size_t length = kMinMatch;
-      size_t limit = std::min(kMaxMatch, end - pos);
-      while (length < limit && data[candidate + length] == data[pos + length]) ++length;
+      size_t length = MatchLength(data + candidate, data + pos, std::min(kMaxMatch, end - pos));
       const LengthCode& lc = kLengths[length];
       w.Put(lc.code.bits, lc.code.length);
       if (lc.extra != 0) w.Put(lc.extra_value, lc.extra);

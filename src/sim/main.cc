@@ -56,6 +56,7 @@ struct SimConfig {
   std::chrono::milliseconds identify_interval{5000};
   uint32_t max_guilds_per_shard = 2500;
   uint32_t zlib_level = 6;
+  bool fast_zlib = false;
   uint32_t zstd_level = 3;
   std::chrono::milliseconds reconnect_close_delay{3000};
 
@@ -101,6 +102,8 @@ ConfigSchema<SimConfig> Schema() {
       .Duration("gateway.identify_interval", &SimConfig::identify_interval)
       .Integer("gateway.max_guilds_per_shard", &SimConfig::max_guilds_per_shard, 1, 1'000'000)
       .Integer("gateway.zlib_level", &SimConfig::zlib_level, 0, 9)
+      .Bool("gateway.fast_zlib", &SimConfig::fast_zlib,
+            "zlib-stream through the simulator's own fast deflate (for load; ignores zlib_level)")
       .Integer("gateway.zstd_level", &SimConfig::zstd_level, 1, 19)
       .Duration("gateway.reconnect_close_delay", &SimConfig::reconnect_close_delay)
       .Integer("rest.global_limit", &SimConfig::rest_global_limit, 1, 1'000'000)
@@ -219,6 +222,7 @@ int main(int argc, char** argv) {
   g.identify_interval = config.identify_interval;
   g.max_guilds_per_shard = config.max_guilds_per_shard;
   g.zlib_level = static_cast<int>(config.zlib_level);
+  g.fast_zlib = config.fast_zlib;
   g.zstd_level = static_cast<int>(config.zstd_level);
   g.reconnect_close_delay = config.reconnect_close_delay;
   auto& r = options.rest;

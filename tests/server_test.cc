@@ -1,0 +1,227 @@
+// Copyright 2026 The Pylon Gateway Authors.
+// `pylon serve` as a user runs it: the real binaries (pylon, pylon-discord-sim, pylonctl) on
+// loopback ports they pick. Config errors, persistence across a restart, SIGTERM, /healthz and
+// /metrics, and a corrupted data directory (a clear error, nothing overwritten).
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "child_process.h"
+#include "net/test_util.h"
+
+namespace pylon {
+namespace {
+
+using net::testing::RawConnection;
+using net::testing::TempDir;
+using testing::ChildProcess;
+using testing::ReadFile;
+using testing::RunProgram;
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+}
+
+// Every regular file under `dir` with its bytes.
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files[entry.path().string()] = ReadFile(entry.path().string());
+  }
+  return files;
+}
+
+// "LISTENING grpc=127.0.0.1:N http=127.0.0.1:M" -> the value of `key`.
+std::string Field(const std::string& line, const std::string& key) {
+  auto at = line.find(key + "=");
+  if (at == std::string::npos) return "";
+  auto end = line.find(' ', at);
+  return line.substr(at + key.size() + 1,
+                     end == std::string::npos ? end : end - at - key.size() - 1);
+}
+
+std::string HttpGet(const std::string& host_port, const std::string& path, bool* ok) {
+  auto port = static_cast<uint16_t>(std::stoi(host_port.substr(host_port.rfind(':') + 1)));
+  RawConnection connection(port);
+  *ok = connection.connected() &&
+        connection.Write("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  bool closed = false;
+  return *ok ? connection.ReadUntilClosed(std::chrono::seconds(10), &closed) : "";
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  std::string data_dir() const { return dir_.path() + "/data"; }
+
+  std::vector<std::string> ServeArgs(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {PYLON_PATH,   "serve",
+                                     "--data-dir", data_dir(),
+                                     "--set",      "grpc.listen=127.0.0.1:0",
+                                     "--set",      "http.listen=127.0.0.1:0",
+                                     "--set",      "shutdown.grace=2s"};
+    if (!sim_url_.empty()) {
+      args.push_back("--set");
+      args.push_back("discord.api_base=" + sim_url_ + "/api/v10");
+    }
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  void StartSimulator() {
+    sim_ = std::make_unique<ChildProcess>(
+        "sim",
+        std::vector<std::string>{SIM_PATH, "--tokens-file", dir_.path() + "/bots", "--set",
+                                 "world.guilds=4", "--set", "world.members=300", "--set",
+                                 "events.rate=20"},
+        dir_.path());
+    auto line = sim_->WaitForLine("LISTENING", std::chrono::seconds(30));
+    ASSERT_TRUE(line) << sim_->Stderr();
+    sim_url_ = line->substr(line->find(' ') + 1);
+  }
+
+  std::unique_ptr<ChildProcess> StartServer(std::string* grpc, std::string* http) {
+    auto server = std::make_unique<ChildProcess>("pylon" + std::to_string(starts_++), ServeArgs(),
+                                                 dir_.path());
+    auto line = server->WaitForLine("LISTENING", std::chrono::seconds(30));
+    if (!line) {
+      ADD_FAILURE() << "pylon serve did not start: " << server->Stderr();
+      return nullptr;
+    }
+    *grpc = Field(*line, "grpc");
+    *http = Field(*line, "http");
+    return server;
+  }
+
+  testing::RunResult Ctl(const std::string& grpc, std::vector<std::string> args) {
+    std::vector<std::string> argv = {PYLONCTL_PATH, "--server", grpc, "--admin-token-file",
+                                     data_dir() + "/admin-token"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProgram(argv, dir_.path());
+  }
+
+  TempDir dir_;
+  std::string sim_url_;
+  std::unique_ptr<ChildProcess> sim_;
+  int starts_ = 0;
+};
+
+TEST_F(ServerTest, ConfigErrorsNameTheKeyAndLine) {
+  WriteFile(dir_.path() + "/bad.yaml", "grpc:\n  listen: 127.0.0.1:0\n  listn: 1\n");
+  auto unknown =
+      RunProgram({PYLON_PATH, "serve", "--config", dir_.path() + "/bad.yaml"}, dir_.path());
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("bad.yaml:3"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("grpc.listn"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("did you mean 'grpc.listen'"), std::string::npos) << unknown.err;
+
+  WriteFile(dir_.path() + "/bad.yaml", "dispatch:\n  heartbeat_interval: soon\n");
+  auto bad_value =
+      RunProgram({PYLON_PATH, "serve", "--config", dir_.path() + "/bad.yaml"}, dir_.path());
+  EXPECT_EQ(bad_value.exit_code, 2);
+  EXPECT_NE(bad_value.err.find("dispatch.heartbeat_interval"), std::string::npos) << bad_value.err;
+  EXPECT_NE(bad_value.err.find(":2"), std::string::npos) << bad_value.err;
+
+  auto bad_address = RunProgram(
+      {PYLON_PATH, "serve", "--data-dir", data_dir(), "--set", "grpc.listen=nohost"}, dir_.path());
+  EXPECT_NE(bad_address.exit_code, 0);
+  EXPECT_NE(bad_address.err.find("grpc.listen"), std::string::npos) << bad_address.err;
+  // Nothing was created for a config that never got as far as starting.
+  EXPECT_FALSE(std::filesystem::exists(data_dir() + "/store"));
+}
+
+TEST_F(ServerTest, PersistsAcrossRestartsServesHealthAndStopsOnSigterm) {
+  ASSERT_NO_FATAL_FAILURE(StartSimulator());
+  std::string grpc, http;
+  auto server = StartServer(&grpc, &http);
+  ASSERT_TRUE(server);
+
+  std::istringstream bots(ReadFile(dir_.path() + "/bots"));
+  std::string bot_id, bot_token;
+  bots >> bot_id >> bot_token;
+  ASSERT_FALSE(bot_token.empty());
+  WriteFile(dir_.path() + "/bot-token", bot_token);
+  ::chmod((dir_.path() + "/bot-token").c_str(), 0600);
+
+  auto wrong = dir_.path() + "/wrong-token";
+  WriteFile(wrong, "Nzk.not.a-token");
+  ::chmod(wrong.c_str(), 0600);
+  auto rejected = Ctl(grpc, {"bot", "add", "--token-file", wrong});
+  EXPECT_NE(rejected.exit_code, 0) << rejected.out;
+  EXPECT_EQ(rejected.out.find("Nzk.not.a-token"), std::string::npos);
+  EXPECT_EQ(rejected.err.find("Nzk.not.a-token"), std::string::npos);
+
+  auto added = Ctl(grpc, {"bot", "add", "--token-file", dir_.path() + "/bot-token"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(added.out.find(bot_token), std::string::npos) << "the token was echoed";
+  ASSERT_EQ(Ctl(grpc, {"group", "create", "persisted"}).exit_code, 0);
+
+  bool ok = false;
+  auto health = HttpGet(http, "/healthz", &ok);
+  EXPECT_TRUE(ok);
+  EXPECT_NE(health.find(" 200 "), std::string::npos) << health;
+  EXPECT_TRUE(net::testing::WaitUntil([&] {
+    auto metrics = HttpGet(http, "/metrics", &ok);
+    return metrics.find("pylon_") != std::string::npos;
+  }));
+
+  server->Signal(SIGTERM);
+  auto code = server->Wait(std::chrono::seconds(30));
+  ASSERT_TRUE(code) << "pylon serve did not stop on SIGTERM";
+  EXPECT_EQ(*code, 0) << server->Stderr();
+  EXPECT_EQ(server->Stderr().find(bot_token), std::string::npos) << "the token was logged";
+
+  server = StartServer(&grpc, &http);
+  ASSERT_TRUE(server);
+  auto bot_list = Ctl(grpc, {"bot", "list", "--json"});
+  ASSERT_EQ(bot_list.exit_code, 0) << bot_list.err;
+  EXPECT_NE(bot_list.out.find(bot_id), std::string::npos) << bot_list.out;
+  auto groups = Ctl(grpc, {"group", "list", "--json"});
+  EXPECT_NE(groups.out.find("persisted"), std::string::npos) << groups.out;
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(std::chrono::seconds(30)), std::optional<int>(0));
+}
+
+TEST_F(ServerTest, CorruptedDataDirectoryIsAClearErrorAndNothingIsOverwritten) {
+  std::string grpc, http;
+  {
+    auto server = StartServer(&grpc, &http);
+    ASSERT_TRUE(server);
+    ASSERT_EQ(Ctl(grpc, {"group", "create", "before-corruption"}).exit_code, 0);
+    server->Signal(SIGTERM);
+    ASSERT_EQ(server->Wait(std::chrono::seconds(30)), std::optional<int>(0));
+  }
+  // Flip a byte in the middle of every store file.
+  int corrupted = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir() + "/store")) {
+    if (!entry.is_regular_file() || entry.file_size() < 16) continue;
+    std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(static_cast<std::streamoff>(entry.file_size() / 2));
+    char byte = 0;
+    file.read(&byte, 1);
+    byte = static_cast<char>(byte ^ 0x5a);
+    file.seekp(static_cast<std::streamoff>(entry.file_size() / 2));
+    file.write(&byte, 1);
+    ++corrupted;
+  }
+  ASSERT_GT(corrupted, 0);
+  auto before = Snapshot(data_dir());
+
+  ChildProcess server("pylon-corrupt", ServeArgs(), dir_.path());
+  auto code = server.Wait(std::chrono::seconds(30));
+  ASSERT_TRUE(code) << "pylon serve kept running on a corrupted store";
+  EXPECT_NE(*code, 0);
+  EXPECT_EQ(server.Stdout().find("LISTENING"), std::string::npos);
+  EXPECT_NE(server.Stderr().find("store"), std::string::npos) << server.Stderr();
+  EXPECT_NE(server.Stderr().find("checksum"), std::string::npos) << server.Stderr();
+  EXPECT_EQ(Snapshot(data_dir()), before) << "a file in the data directory changed";
+}
+
+}  // namespace
+}  // namespace pylon
