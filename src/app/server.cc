@@ -373,7 +373,7 @@ void Server::Shutdown() {
   // Push targets first (they would redial a closed stream), then workers: their calls end OK,
   // so both published clients reconnect (to our next start).
   if (p.push) p.push->Stop();
-  if (p.dispatcher) p.dispatcher->Shutdown(/*drain_streams=*/true);
+  if (p.dispatcher) p.dispatcher->Shutdown();
   if (p.grpc) {
     p.grpc->Shutdown(std::chrono::system_clock::now() + p.config.shutdown_grace);
     p.grpc->Wait();

@@ -156,6 +156,7 @@ Dispatcher::Dispatcher(Reactor& reactor, const Clock& clock, DispatchOptions opt
       if (auto next = weak.lock()) timer->RunAfter(kSyncInterval, [next] { (*next)(); });
     };
     sync_tick_ = tick;
+    sync_timer_ = timer;  // cancelled by the destructor: its pending callback holds `tick`
     (*tick)();
   });
 }
@@ -166,6 +167,8 @@ Dispatcher::~Dispatcher() {
   wake_->alive.store(false);
   CallBlocking(reactor_, [this] {
     shutting_down_ = true;
+    if (sync_timer_) sync_timer_->Cancel();  // breaks tick -> timer -> callback -> tick
+    sync_timer_.reset();
     sync_tick_.reset();
     groups_.clear();
     consumer_groups_.clear();
@@ -180,8 +183,8 @@ void Dispatcher::UpdateConfig(std::shared_ptr<const control::ConfigSnapshot> con
 
 void Dispatcher::ApplyConfig(std::shared_ptr<const control::ConfigSnapshot> config) {
   config_ = config;
-  // Groups that went away: their consumers are told to go (a call ended without stream_closed
-  // makes clients reconnect, and their identify then fails).
+  // Groups that went away: their consumers get stream_closed{INVALID_IDENTITY}, as a worker that
+  // identified for an unknown group would.
   for (auto it = groups_.begin(); it != groups_.end();) {
     if (config->FindGroup(it->first) == nullptr) {
       for (auto& [id, consumer] : it->second->consumers) {
@@ -641,8 +644,8 @@ Dispatcher::Group* Dispatcher::FindGroup(std::string_view name) {
   return it == groups_.end() ? nullptr : it->second.get();
 }
 
-void Dispatcher::Shutdown(bool drain_streams) {
-  CallBlocking(reactor_, [this, drain_streams] {
+void Dispatcher::Shutdown() {
+  CallBlocking(reactor_, [this] {
     shutting_down_ = true;
     for (auto& [name, group] : groups_) {
       for (auto& [id, consumer] : group->consumers) {
@@ -650,7 +653,7 @@ void Dispatcher::Shutdown(bool drain_streams) {
         consumer->grace.Cancel();
         if (consumer->stream) {
           // Ending the call OK without stream_closed makes both clients reconnect (contract §3).
-          consumer->stream->Close(drain_streams ? std::optional<CloseReason>() : std::nullopt);
+          consumer->stream->Close(std::nullopt);
           consumer->stream.reset();
         }
       }

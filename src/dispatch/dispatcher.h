@@ -142,12 +142,13 @@ class Dispatcher {
   // A stream that refused events can take more. Any thread.
   void OnWritable(ConsumerId consumer);
 
-  // Closes every consumer stream (REQUESTED nothing: Java reconnects when a call ends OK without
-  // stream_closed) and stops reading. Blocks; not from the dispatcher's reactor.
-  void Shutdown(bool drain_streams);
+  // Ends every consumer's call OK without stream_closed, which makes both published clients
+  // reconnect, and stops reading. Blocks; not from the dispatcher's reactor.
+  void Shutdown();
 
   std::vector<GroupStatusRow> Status();  // blocks; not from the dispatcher's reactor
   Reactor& reactor() { return reactor_; }
+  const DispatchOptions& options() const { return options_; }
 
  private:
   struct Consumer;
@@ -186,6 +187,7 @@ class Dispatcher {
   ConsumerId next_consumer_ = 1;
   std::shared_ptr<ShardWake> wake_;  // shared with shard reactors (see OnShardEvent)
   std::shared_ptr<std::function<void()>> sync_tick_;
+  std::shared_ptr<Timer> sync_timer_;
   bool shutting_down_ = false;
 };
 
