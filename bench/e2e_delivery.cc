@@ -7,10 +7,11 @@
 //   build/release/bench/e2e_delivery [--events 200000] [--rates 5000,10000,20000] [--seconds 4]
 //
 // Setup: the simulator (SimServer on its own reactor; 200 guilds, 20,000 members, one bot, the
-// generator making MESSAGE_CREATE only) and app::Server::Start (2 reactors, zlib-stream, gRPC on
-// 127.0.0.1:0). Through the Control API: the bot (2 shards, no member chunking) and a worker
-// group; 4 workers (one thread each, gRPC's synchronous client) join the group, acknowledge
-// whenever the server asks, parse every message and count the MESSAGE_CREATE envelopes.
+// generator making MESSAGE_CREATE only) and app::Server::Start (2 reactors for the shards, plus
+// the server's own dispatch and control threads; zlib-stream, gRPC on 127.0.0.1:0). Through the
+// Control API: the bot (2 shards, no member chunking) and a worker group; 4 workers (one thread
+// each, gRPC's synchronous client) join the group, acknowledge whenever the server asks, parse
+// every message and count the MESSAGE_CREATE envelopes.
 //
 // Phases:
 //   1. one-per-message (GatewayWorkerGroup/WorkerStream): after a 5,000-event warm-up, a flat-out

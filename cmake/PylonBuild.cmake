@@ -2,7 +2,8 @@
 #
 #   Release  -O2 -DNDEBUG           (CMake's default -O3 builds ~1.5x slower for no gain here)
 #   Debug    -O0 -g
-#   Asan     -O1 -g with AddressSanitizer + UndefinedBehaviorSanitizer
+#   Asan     -O1 -g1 with AddressSanitizer + UndefinedBehaviorSanitizer (-g1: line tables for
+#            the sanitizers' stack traces, without the full debug info that slows CI's build)
 #
 # The per-type flags are not put in CMAKE_CXX_FLAGS_<TYPE>: those would also reach the generated
 # protobuf library, which is always built the same way (see proto/CMakeLists.txt) so that ccache
@@ -34,7 +35,7 @@ elseif(CMAKE_BUILD_TYPE STREQUAL "Debug")
 else()
   set(PYLON_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
                            -fno-omit-frame-pointer)
-  set(PYLON_OPT_FLAGS -O1 -g ${PYLON_SANITIZE_FLAGS})
+  set(PYLON_OPT_FLAGS -O1 -g1 ${PYLON_SANITIZE_FLAGS})
   add_link_options(-fsanitize=address,undefined)
 endif()
 set(PYLON_WARNING_FLAGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)

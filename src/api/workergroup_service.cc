@@ -5,6 +5,7 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/slice.h>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
@@ -23,8 +24,8 @@ using internal::SharedBodySlice;
 
 namespace wg = ::pylon::gateway::v1::workergroup;
 
-constexpr size_t kHighWatermark = 512;  // messages queued on a stream before it pushes back
-constexpr size_t kLowWatermark = 128;
+constexpr size_t kHighWatermark = 1024;  // outbox entries (events or messages) before push back
+constexpr size_t kLowWatermark = 256;
 
 grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
   std::string bytes = message.SerializeAsString();
@@ -66,7 +67,11 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
  public:
   WorkerStream(grpc::GenericCallbackServerContext* context, dispatch::Dispatcher& dispatcher,
                WorkerGroupService::ConfigSource config, bool batched)
-      : context_(context), dispatcher_(dispatcher), config_(std::move(config)), batched_(batched) {
+      : context_(context),
+        dispatcher_(dispatcher),
+        config_(std::move(config)),
+        batched_(batched),
+        batch_max_events_(std::max<size_t>(1, dispatcher.options().batch_max_events)) {
     link_ = std::make_shared<StreamLink>(this, &dispatcher, batched);
     StartRead(&read_);
   }
@@ -113,58 +118,21 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   void OnCancel() override {}
 
   // ---- The dispatcher's reactor ----
-  bool Enqueue(grpc::ByteBuffer buffer, bool events = false) {
+  // Control messages (identify response, heartbeat request, stream_closed) as they are.
+  bool Enqueue(grpc::ByteBuffer buffer) {
     if (finished_) return false;
-    outbox_.push_back(std::move(buffer));
-    outbox_events_.push_back(events);
-    if (!writing_) WriteNext();
-    if (outbox_.size() >= kHighWatermark) {
-      blocked_ = true;
-      return false;
-    }
-    return true;
+    outbox_.push_back({std::move(buffer), {}, false});
+    return AfterEnqueue();
   }
 
+  // Events wait in the outbox as events: the message is built when its write starts, so a batched
+  // stream merges everything queued behind the write in flight (up to batch_max_events).
   bool SendEvents(std::span<const dispatch::OutboundEvent> events) {
-    if (closing_) return false;
-    if (!batched_) {
-      bool more = true;
-      for (const auto& e : events) {
-        std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
-        std::string head;
-        head.push_back(0x12);  // WorkerStreamServerMessage.event_envelope = 2
-        PutVarint(&head, header.size() + e.body->size());
-        head += header;
-        grpc::Slice slices[2] = {grpc::Slice(head), SharedBodySlice(e.body)};
-        more = Enqueue(grpc::ByteBuffer(slices, 2), /*events=*/true);
-      }
-      return more;
-    }
-    // WorkerStreamBatchMessage.events = 2 { repeated EventEnvelope envelopes = 1 }
-    std::vector<std::string> heads;
-    size_t batch_size = 0;
-    for (const auto& e : events) {
-      std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
-      std::string head;
-      head.push_back(0x0A);
-      PutVarint(&head, header.size() + e.body->size());
-      head += header;
-      batch_size += head.size() + e.body->size();
-      heads.push_back(std::move(head));
-    }
-    std::string outer;
-    outer.push_back(0x12);
-    PutVarint(&outer, batch_size);
-    std::vector<grpc::Slice> slices;
-    slices.reserve(events.size() * 2 + 1);
-    slices.emplace_back(outer);
-    for (size_t i = 0; i < events.size(); ++i) {
-      slices.emplace_back(heads[i]);
-      slices.push_back(SharedBodySlice(events[i].body));
-    }
-    return Enqueue(grpc::ByteBuffer(slices.data(), slices.size()), /*events=*/true);
+    if (closing_ || finished_) return false;
+    for (const auto& e : events) outbox_.push_back({{}, e, true});
+    queued_events_ += events.size();
+    return AfterEnqueue();
   }
-
   void SendHeartbeatRequest(const std::string& nonce) {
     if (closing_) return;
     if (batched_) {
@@ -183,12 +151,12 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     if (reason == dispatch::CloseReason::kDrainComplete) {
       // The dispatcher has re-routed every event it gave this stream: those not yet written need
       // not reach a worker that is leaving (the TypeScript client would handle them twice).
-      std::deque<grpc::ByteBuffer> kept;
-      for (size_t i = 0; i < outbox_.size(); ++i) {
-        if (!outbox_events_[i]) kept.push_back(std::move(outbox_[i]));
+      std::deque<OutItem> kept;
+      for (auto& item : outbox_) {
+        if (!item.is_event) kept.push_back(std::move(item));
       }
       outbox_ = std::move(kept);
-      outbox_events_.assign(outbox_.size(), false);
+      queued_events_ = 0;
     }
     if (reason) {
       auto code = static_cast<wg::WorkerStreamClosed::CloseReason>(*reason);
@@ -209,15 +177,80 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
  private:
   void Post(UniqueFunction<void()> fn) { dispatcher_.reactor().Post(std::move(fn)); }
 
+  bool AfterEnqueue() {
+    if (!writing_) WriteNext();
+    if (outbox_.size() >= kHighWatermark) {
+      blocked_ = true;
+      return false;
+    }
+    return true;
+  }
+
   void WriteNext() {
     if (outbox_.empty() || finished_) return;
     writing_ = true;
+    if (!outbox_.front().is_event) {
+      current_ = std::move(outbox_.front().control);
+      outbox_.pop_front();
+    } else if (!batched_) {
+      current_ = EncodeOne(outbox_.front().event);
+      outbox_.pop_front();
+      --queued_events_;
+    } else {
+      size_t n = 0;
+      while (n < outbox_.size() && n < batch_max_events_ && outbox_[n].is_event) ++n;
+      current_ = EncodeBatch(n);
+      outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(n));
+      queued_events_ -= n;
+    }
     grpc::WriteOptions options;
-    if (outbox_.size() > 1) options.set_buffer_hint();  // more follows: let gRPC coalesce
-    current_ = std::move(outbox_.front());
-    outbox_.pop_front();
-    outbox_events_.pop_front();
+    if (!outbox_.empty()) options.set_buffer_hint();  // more follows: let gRPC coalesce
     StartWrite(&current_, options);
+  }
+
+  // WorkerStreamServerMessage.event_envelope = 2.
+  static grpc::ByteBuffer EncodeOne(const dispatch::OutboundEvent& e) {
+    std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
+    std::string head;
+    head.reserve(header.size() + 6);
+    head.push_back(0x12);
+    PutVarint(&head, header.size() + e.body->size());
+    head += header;
+    grpc::Slice slices[2] = {grpc::Slice(head), SharedBodySlice(e.body)};
+    return grpc::ByteBuffer(slices, 2);
+  }
+
+  // The first `n` outbox entries (events) as one WorkerStreamBatchMessage:
+  // events = 2 { repeated EventEnvelope envelopes = 1 }. All the heads share one slice.
+  grpc::ByteBuffer EncodeBatch(size_t n) {
+    std::string heads;
+    std::vector<size_t> ends;
+    ends.reserve(n);
+    size_t batch_size = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const dispatch::OutboundEvent& e = outbox_[i].event;
+      std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
+      size_t start = heads.size();
+      heads.push_back(0x0A);
+      PutVarint(&heads, header.size() + e.body->size());
+      heads += header;
+      ends.push_back(heads.size());
+      batch_size += heads.size() - start + e.body->size();
+    }
+    std::string outer;
+    outer.push_back(0x12);
+    PutVarint(&outer, batch_size);
+    grpc::Slice all_heads(heads);
+    std::vector<grpc::Slice> slices;
+    slices.reserve(n * 2 + 1);
+    slices.emplace_back(outer);
+    size_t start = 0;
+    for (size_t i = 0; i < n; ++i) {
+      slices.push_back(all_heads.sub(start, ends[i]));
+      slices.push_back(SharedBodySlice(outbox_[i].event.body));
+      start = ends[i];
+    }
+    return grpc::ByteBuffer(slices.data(), slices.size());
   }
 
   void WriteDone(bool ok) {
@@ -225,7 +258,7 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     if (!ok) {
       // The client is gone; OnDone follows.
       outbox_.clear();
-      outbox_events_.clear();
+      queued_events_ = 0;
       if (consumer_ != 0) dispatcher_.Detach(consumer_, link_.get());
       consumer_ = 0;
       FinishNow();
@@ -358,8 +391,14 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   std::shared_ptr<StreamLink> link_;
   grpc::ByteBuffer read_;
   // Dispatcher-reactor state.
-  std::deque<grpc::ByteBuffer> outbox_;
-  std::deque<bool> outbox_events_;  // per outbox_ entry: whether it carries events
+  struct OutItem {
+    grpc::ByteBuffer control;       // when !is_event
+    dispatch::OutboundEvent event;  // when is_event
+    bool is_event = false;
+  };
+  std::deque<OutItem> outbox_;
+  size_t queued_events_ = 0;
+  size_t batch_max_events_;
   grpc::ByteBuffer current_;
   bool writing_ = false;
   bool blocked_ = false;

@@ -140,6 +140,9 @@ struct Server::Parts {
   std::unique_ptr<store::EmbeddedStore> store;
   std::unique_ptr<ReactorPool> reactors;
   std::unique_ptr<Reactor> control_reactor;
+  // The dispatcher's own thread: routing and stream writes start there, so it shares no thread
+  // with a shard (a shard's reactor would serialize both).
+  std::unique_ptr<Reactor> dispatch_reactor;
   std::unique_ptr<net::HttpClient> discord_http;  // token checks; on reactors->at(0)
   std::optional<discord::ApiBase> api_base;
   std::unique_ptr<control::ControlPlane> control;
@@ -208,6 +211,8 @@ Status Server::Parts::Build() {
   reactors->Start();
   control_reactor = std::make_unique<Reactor>(0, "control");
   control_reactor->Start();
+  dispatch_reactor = std::make_unique<Reactor>(0, "dispatch");
+  dispatch_reactor->Start();
 
   PYLON_ASSIGN_OR_RETURN(api_base, discord::ApiBase::Parse(config.discord_api_base));
   net::HttpClientOptions http_options;
@@ -238,8 +243,8 @@ Status Server::Parts::Build() {
   dispatch_options.heartbeat_timeout = config.heartbeat_timeout;
   dispatch_options.reconnect_grace = config.reconnect_grace;
   dispatch_options.default_max_in_flight = config.max_in_flight;
-  dispatcher = std::make_unique<dispatch::Dispatcher>(reactors->at(reactors->size() - 1), *clock,
-                                                      dispatch_options, *shards);
+  dispatcher = std::make_unique<dispatch::Dispatcher>(*dispatch_reactor, *clock, dispatch_options,
+                                                      *shards);
   shards->set_event_listener([d = dispatcher.get()](gateway::Shard& shard,
                                                     const gateway::LoggedEvent& event) {
     d->OnShardEvent(shard, event);
@@ -404,6 +409,7 @@ void Server::Shutdown() {
   }
   if (p.reactors) p.reactors->Stop();
   if (p.control_reactor) p.control_reactor->Stop();
+  if (p.dispatch_reactor) p.dispatch_reactor->Stop();
   p.control.reset();
   p.checkpoints.reset();
   p.store.reset();
