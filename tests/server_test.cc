@@ -47,11 +47,14 @@ std::string Field(const std::string& line, const std::string& key) {
                      end == std::string::npos ? end : end - at - key.size() - 1);
 }
 
-std::string HttpGet(const std::string& host_port, const std::string& path, bool* ok) {
+// `headers`: extra header lines, each ending in \r\n.
+std::string HttpGet(const std::string& host_port, const std::string& path, bool* ok,
+                    const std::string& headers = "") {
   auto port = static_cast<uint16_t>(std::stoi(host_port.substr(host_port.rfind(':') + 1)));
   RawConnection connection(port);
   *ok = connection.connected() &&
-        connection.Write("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        connection.Write("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers +
+                         "\r\n");
   bool closed = false;
   return *ok ? connection.ReadUntilClosed(std::chrono::seconds(10), &closed) : "";
 }
@@ -170,6 +173,31 @@ TEST_F(ServerTest, PersistsAcrossRestartsServesHealthAndStopsOnSigterm) {
     auto metrics = HttpGet(http, "/metrics", &ok);
     return metrics.find("pylon_") != std::string::npos;
   }));
+
+  // REST through the Discord-compatible endpoint shows on /metrics, per bot and route.
+  const std::string auth = "Authorization: Bot " + bot_token + "\r\n";
+  auto me = HttpGet(http, "/api/v10/users/@me", &ok, auth);
+  EXPECT_NE(me.find(" 200 "), std::string::npos) << me;
+  auto missing = HttpGet(http, "/api/v10/channels/1", &ok, auth);
+  EXPECT_NE(missing.find(" 404 "), std::string::npos) << missing;
+  auto metrics = HttpGet(http, "/metrics", &ok);
+  const std::string me_labels = "{bot=\"" + bot_id + "\",route=\"GET /users/@me\"";
+  EXPECT_NE(metrics.find("pylon_rest_requests_total" + me_labels + ",outcome=\"2xx\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("pylon_rest_requests_total{bot=\"" + bot_id +
+                         "\",route=\"GET /channels/:id\",outcome=\"4xx\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("pylon_rest_discord_latency_seconds_count" + me_labels + "} 1\n"),
+            std::string::npos);
+  EXPECT_NE(
+      metrics.find("pylon_rest_discord_latency_seconds_bucket" + me_labels + ",le=\"+Inf\"} 1\n"),
+      std::string::npos);
+  EXPECT_NE(metrics.find("pylon_rest_queue_wait_seconds_count" + me_labels + "} 1\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("pylon_rest_invalid_request_limit{bot=\"" + bot_id + "\"} 8000\n"),
+            std::string::npos);
 
   server->Signal(SIGTERM);
   auto code = server->Wait(std::chrono::seconds(30));

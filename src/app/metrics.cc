@@ -23,6 +23,122 @@ void AppendEscaped(std::string* out, std::string_view value) {
   }
 }
 
+// name_bucket{..., le} (cumulative), name_sum and name_count of one histogram.
+void WriteHistogram(MetricsWriter& w, std::string_view name, const std::string& bot,
+                    const std::string& route, const rest::DurationHistogram& h) {
+  const std::string bucket = std::string(name) + "_bucket";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < h.counts.size(); ++i) {
+    cumulative += h.counts[i];
+    char le[32];
+    if (i < rest::DurationHistogram::kBoundsSeconds.size()) {
+      std::snprintf(le, sizeof(le), "%g", rest::DurationHistogram::kBoundsSeconds[i]);
+    } else {
+      std::snprintf(le, sizeof(le), "+Inf");
+    }
+    w.Sample(bucket, {{"bot", bot}, {"route", route}, {"le", le}}, static_cast<double>(cumulative));
+  }
+  w.Sample(std::string(name) + "_sum", {{"bot", bot}, {"route", route}}, h.sum_seconds);
+  w.Sample(std::string(name) + "_count", {{"bot", bot}, {"route", route}},
+           static_cast<double>(h.count));
+}
+
+void WriteRestMetrics(MetricsWriter& w, const RestFigures& rest) {
+  w.Family("pylon_rest_calls_total", "counter",
+           "GatewayRest calls, and those answered locally before reaching a bot's queue.");
+  w.Sample("pylon_rest_calls_total", {{"outcome", "received"}},
+           static_cast<double>(rest.proxy.calls));
+  w.Sample("pylon_rest_calls_total", {{"outcome", "invalid_request"}},
+           static_cast<double>(rest.proxy.local_validation));
+  w.Sample("pylon_rest_calls_total", {{"outcome", "permission_denied"}},
+           static_cast<double>(rest.proxy.local_denied));
+  w.Family("pylon_rest_requests_total", "counter",
+           "Requests through a bot's rate limiter, by route and how they ended: Discord's status "
+           "class, refused locally (rate limits, invalid-request guard, quarantine), or error "
+           "(Discord unreachable).");
+  for (const auto& b : rest.bots) {
+    const std::string bot = b.bot.ToString();
+    for (const auto& [route, m] : b.routes) {
+      for (size_t i = 0; i < rest::kRestOutcomeCount; ++i) {
+        if (m.requests[i] == 0) continue;
+        w.Sample(
+            "pylon_rest_requests_total",
+            {{"bot", bot},
+             {"route", route},
+             {"outcome", std::string(rest::RestOutcomeName(static_cast<rest::RestOutcome>(i)))}},
+            static_cast<double>(m.requests[i]));
+      }
+    }
+  }
+  w.Family("pylon_rest_discord_429_total", "counter",
+           "429 answers from Discord, by route and scope (shared-scope ones cannot be avoided).");
+  for (const auto& b : rest.bots) {
+    const std::string bot = b.bot.ToString();
+    for (const auto& [route, m] : b.routes) {
+      std::pair<const char*, uint64_t> scopes[] = {{"user", m.discord_429_user},
+                                                   {"global", m.discord_429_global},
+                                                   {"shared", m.discord_429_shared}};
+      for (const auto& [scope, n] : scopes) {
+        if (n != 0) {
+          w.Sample("pylon_rest_discord_429_total",
+                   {{"bot", bot}, {"route", route}, {"scope", scope}}, static_cast<double>(n));
+        }
+      }
+    }
+  }
+  w.Family("pylon_rest_discord_latency_seconds", "histogram",
+           "Discord's answer time for each attempt, sent until answered.");
+  for (const auto& b : rest.bots) {
+    for (const auto& [route, m] : b.routes) {
+      WriteHistogram(w, "pylon_rest_discord_latency_seconds", b.bot.ToString(), route,
+                     m.discord_latency);
+    }
+  }
+  w.Family("pylon_rest_queue_wait_seconds", "histogram",
+           "Time a request waited for the rate limits before its first attempt.");
+  for (const auto& b : rest.bots) {
+    for (const auto& [route, m] : b.routes) {
+      WriteHistogram(w, "pylon_rest_queue_wait_seconds", b.bot.ToString(), route, m.queue_wait);
+    }
+  }
+  w.Family("pylon_rest_refused_total", "counter", "Requests a bot's limiter answered itself.");
+  for (const auto& b : rest.bots) {
+    const std::string bot = b.bot.ToString();
+    std::pair<const char*, uint64_t> reasons[] = {
+        {"deadline_at_submit", b.limiter.refused_at_submit},
+        {"deadline_in_queue", b.limiter.refused_deadline},
+        {"invalid_request_guard", b.limiter.refused_invalid_guard},
+        {"quarantined_token", b.limiter.refused_quarantine}};
+    for (const auto& [reason, n] : reasons) {
+      w.Sample("pylon_rest_refused_total", {{"bot", bot}, {"reason", reason}},
+               static_cast<double>(n));
+    }
+  }
+  w.Family("pylon_rest_queued", "gauge", "Requests waiting in a bot's buckets.");
+  for (const auto& b : rest.bots) {
+    w.Sample("pylon_rest_queued", {{"bot", b.bot.ToString()}},
+             static_cast<double>(b.limiter.queued));
+  }
+  w.Family("pylon_rest_in_flight", "gauge", "Requests of a bot sent to Discord, not answered.");
+  for (const auto& b : rest.bots) {
+    w.Sample("pylon_rest_in_flight", {{"bot", b.bot.ToString()}},
+             static_cast<double>(b.limiter.in_flight));
+  }
+  w.Family("pylon_rest_invalid_requests", "gauge",
+           "401, 403 and non-shared 429 answers in the bot's sliding window (Discord bans an "
+           "address at 10,000 per 10 minutes).");
+  for (const auto& b : rest.bots) {
+    w.Sample("pylon_rest_invalid_requests", {{"bot", b.bot.ToString()}},
+             static_cast<double>(b.limiter.invalid_in_window));
+  }
+  w.Family("pylon_rest_invalid_request_limit", "gauge",
+           "Where the bot's invalid-request guard stops sending.");
+  for (const auto& b : rest.bots) {
+    w.Sample("pylon_rest_invalid_request_limit", {{"bot", b.bot.ToString()}},
+             static_cast<double>(b.invalid_request_limit));
+  }
+}
+
 }  // namespace
 
 void MetricsWriter::Family(std::string_view name, std::string_view type, std::string_view help) {
@@ -64,7 +180,8 @@ void MetricsWriter::Sample(std::string_view name,
 }
 
 std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
-                          const std::vector<dispatch::GroupStatusRow>& groups) {
+                          const std::vector<dispatch::GroupStatusRow>& groups,
+                          const RestFigures& rest) {
   MetricsWriter w;
   auto shard_labels = [](const gateway::ShardSummary& s) {
     return std::make_pair(s.id.bot.ToString(), s.id.shard.ToString());
@@ -163,6 +280,7 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
     for (const auto& c : g.consumers) attached += c.attached ? 1 : 0;
     w.Sample("pylon_worker_group_consumers", {{"group", g.name}}, attached);
   }
+  WriteRestMetrics(w, rest);
   return w.Take();
 }
 

@@ -10,6 +10,7 @@
 
 #include "dispatch/dispatcher.h"
 #include "gateway/shard_host.h"
+#include "rest/rest_proxy.h"
 
 namespace pylon::app {
 
@@ -17,15 +18,21 @@ namespace pylon::app {
 class MetricsWriter {
  public:
   void Family(std::string_view name, std::string_view type, std::string_view help);
-  void Sample(std::string_view name, std::initializer_list<std::pair<std::string_view, std::string>> labels,
-              double value);
+  void Sample(std::string_view name,
+              std::initializer_list<std::pair<std::string_view, std::string>> labels, double value);
   std::string Take() { return std::move(out_); }
 
  private:
   std::string out_;
 };
 
+struct RestFigures {
+  rest::ProxyStats proxy;
+  std::vector<rest::BotRestMetrics> bots;
+};
+
 std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
-                          const std::vector<dispatch::GroupStatusRow>& groups);
+                          const std::vector<dispatch::GroupStatusRow>& groups,
+                          const RestFigures& rest);
 
 }  // namespace pylon::app

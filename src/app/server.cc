@@ -108,8 +108,8 @@ Result<std::string> LoadTokenKey(const ServerConfig& config) {
   if (std::filesystem::exists(path)) {
     PYLON_ASSIGN_OR_RETURN(std::string key, ReadFile(path));
     if (key.size() != 32) {
-      return InvalidArgument("key 'store.key_file': '" + path + "' must hold exactly 32 bytes, not " +
-                             std::to_string(key.size()));
+      return InvalidArgument("key 'store.key_file': '" + path +
+                             "' must hold exactly 32 bytes, not " + std::to_string(key.size()));
     }
     return key;
   }
@@ -173,12 +173,12 @@ Result<control::TokenCheck> Server::Parts::CheckToken(const Secret& token) {
   std::promise<Result<discord::CurrentUser>> user;
   std::promise<Result<discord::GatewayBotInfo>> gateway;
   bool posted = reactors->at(0).Post([&] {
-    discord::FetchCurrentUser(*discord_http, *api_base, token,
-                              [&](Result<discord::CurrentUser> r) { user.set_value(std::move(r)); });
-    discord::FetchGatewayBot(*discord_http, *api_base, token,
-                             [&](Result<discord::GatewayBotInfo> r) {
-                               gateway.set_value(std::move(r));
-                             });
+    discord::FetchCurrentUser(*discord_http, *api_base, token, [&](Result<discord::CurrentUser> r) {
+      user.set_value(std::move(r));
+    });
+    discord::FetchGatewayBot(
+        *discord_http, *api_base, token,
+        [&](Result<discord::GatewayBotInfo> r) { gateway.set_value(std::move(r)); });
   });
   if (!posted) return Unavailable("the server is shutting down");
   auto me = user.get_future().get();
@@ -197,8 +197,8 @@ Status Server::Parts::Build() {
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
   if (error) {
-    return Unavailable("key 'data_dir': cannot create '" + config.data_dir + "': " +
-                       error.message());
+    return Unavailable("key 'data_dir': cannot create '" + config.data_dir +
+                       "': " + error.message());
   }
   PYLON_ASSIGN_OR_RETURN(auto admin, LoadAdminToken(config));
   admin_token = admin.first;
@@ -224,10 +224,10 @@ Status Server::Parts::Build() {
   control::ControlOptions control_options;
   control_options.token_key = token_key;
   control_options.default_max_in_flight = config.max_in_flight;
-  PYLON_ASSIGN_OR_RETURN(
-      control, control::ControlPlane::Open(
-                   *store, control_options,
-                   [this](const Secret& token) { return CheckToken(token); }, *clock));
+  PYLON_ASSIGN_OR_RETURN(control,
+                         control::ControlPlane::Open(
+                             *store, control_options,
+                             [this](const Secret& token) { return CheckToken(token); }, *clock));
 
   PYLON_ASSIGN_OR_RETURN(checkpoints,
                          gateway::FileCheckpointStore::Open(config.data_dir + "/checkpoints"));
@@ -243,12 +243,12 @@ Status Server::Parts::Build() {
   dispatch_options.heartbeat_timeout = config.heartbeat_timeout;
   dispatch_options.reconnect_grace = config.reconnect_grace;
   dispatch_options.default_max_in_flight = config.max_in_flight;
-  dispatcher = std::make_unique<dispatch::Dispatcher>(*dispatch_reactor, *clock, dispatch_options,
-                                                      *shards);
-  shards->set_event_listener([d = dispatcher.get()](gateway::Shard& shard,
-                                                    const gateway::LoggedEvent& event) {
-    d->OnShardEvent(shard, event);
-  });
+  dispatcher =
+      std::make_unique<dispatch::Dispatcher>(*dispatch_reactor, *clock, dispatch_options, *shards);
+  shards->set_event_listener(
+      [d = dispatcher.get()](gateway::Shard& shard, const gateway::LoggedEvent& event) {
+        d->OnShardEvent(shard, event);
+      });
 
   push = std::make_unique<api::PushDispatcher>(*dispatcher, *clock);
 
@@ -263,8 +263,8 @@ Status Server::Parts::Build() {
   push->UpdateConfig(snapshot);
   runner->OnConfig(snapshot);
 
-  bool anonymous = config.anonymous == "true" ||
-                   (config.anonymous == "auto" && IsLoopback(config.grpc_listen));
+  bool anonymous =
+      config.anonymous == "true" || (config.anonymous == "auto" && IsLoopback(config.grpc_listen));
   auto config_source = [c = control.get()] { return c->Snapshot(); };
   api::CacheServiceOptions cache_options;
   cache_options.allow_anonymous = anonymous;
@@ -305,14 +305,14 @@ Status Server::Parts::Build() {
   if (grpc == nullptr || port == 0) {
     return Unavailable("key 'grpc.listen': cannot listen on '" + config.grpc_listen + "'");
   }
-  grpc_address = config.grpc_listen.substr(0, config.grpc_listen.rfind(':')) + ":" +
-                 std::to_string(port);
+  grpc_address =
+      config.grpc_listen.substr(0, config.grpc_listen.rfind(':')) + ":" + std::to_string(port);
 
   net::HttpServerOptions http_options_server;
   size_t colon = config.http_listen.rfind(':');
   http_options_server.host = config.http_listen.substr(0, colon);
-  http_options_server.port =
-      static_cast<uint16_t>(std::strtoul(config.http_listen.substr(colon + 1).c_str(), nullptr, 10));
+  http_options_server.port = static_cast<uint16_t>(
+      std::strtoul(config.http_listen.substr(colon + 1).c_str(), nullptr, 10));
   http_options_server.reactors = {&reactors->at(0)};
   http_options_server.server_name = "pylon";
   std::string http_host = http_options_server.host;
@@ -339,7 +339,8 @@ void Server::Parts::HandleHttp(const net::HttpRequest& request,
     Reactor* here = Reactor::Current();
     auto shared = std::make_shared<UniqueFunction<void(net::HttpResponse)>>(std::move(respond));
     control_reactor->Post([this, here, shared] {
-      std::string text = RenderMetrics(shards->Summaries(), dispatcher->Status());
+      RestFigures rest{rest_proxy->stats(), rest_proxy->MetricsSnapshot()};
+      std::string text = RenderMetrics(shards->Summaries(), dispatcher->Status(), rest);
       here->Post([shared, text = std::move(text)]() mutable {
         (*shared)({200, {{"Content-Type", "text/plain; version=0.0.4"}}, std::move(text)});
       });

@@ -363,7 +363,7 @@ void GatewaySession::SendResume() {
 }
 
 void GatewaySession::SendRaw(std::string json) {
-  if (socket_) socket_->Send(std::move(json), /*binary=*/false);
+  if (socket_) socket_->Send(json, /*binary=*/false);
 }
 
 bool GatewaySession::SendCommand(int op, std::string d_json) {

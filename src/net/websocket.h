@@ -59,10 +59,10 @@ class WebSocket : public std::enable_shared_from_this<WebSocket> {
   WebSocket& operator=(const WebSocket&) = delete;
   virtual ~WebSocket() = default;
 
-  // Queues a message. Messages go out in order, back to back, without waiting for the caller.
-  // Before the handshake completes they wait; after Close()/Drop() or the end of the connection
-  // they are dropped (and counted in sends_dropped()).
-  virtual void Send(std::string data, bool binary) = 0;
+  // Queues a copy of a message. Messages go out in order, back to back, without waiting for the
+  // caller. Before the handshake completes they wait; after Close()/Drop() or the end of the
+  // connection they are dropped (and counted in sends_dropped()).
+  virtual void Send(std::string_view data, bool binary) = 0;
 
   // Sends the queued messages, then a close frame with `code` and `reason`, waits for the peer's
   // close frame and closes TCP; on_close follows. `code` must be one a peer accepts (1000-1003,

@@ -28,6 +28,25 @@ bool Idempotent(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE";
 }
 
+RestOutcome OutcomeOf(const RestResult& result) {
+  if (const auto* answer = std::get_if<net::HttpResponse>(&result)) {
+    return OutcomeOfStatus(answer->status);
+  }
+  return std::holds_alternative<Refusal>(result) ? RestOutcome::kRefused : RestOutcome::kTransport;
+}
+
+// Counts a 429 by its scope, as the limiter reads it.
+void Count429(const net::HttpResponse& answer, RouteMetrics& metrics) {
+  RateLimitHeaders h = ParseRateLimitHeaders(answer);
+  if (h.scope == RateLimitHeaders::Scope::kGlobal || h.global) {
+    ++metrics.discord_429_global;
+  } else if (h.scope == RateLimitHeaders::Scope::kShared) {
+    ++metrics.discord_429_shared;
+  } else {
+    ++metrics.discord_429_user;
+  }
+}
+
 }  // namespace
 
 std::string EncodeUriComponent(std::string_view text) {
@@ -57,6 +76,10 @@ struct BotRestClient::Pending {
   Secret token;
   bool token_auth = false;
   RestDone done;
+  RouteMetrics* metrics = nullptr;  // the route's, in the client's RestMetrics
+  MonoTime submitted;
+  MonoTime sent;  // the current attempt
+  bool started = false;
 
   void Complete(RestResult result) {
     if (!done) return;
@@ -96,6 +119,8 @@ uint64_t BotRestClient::Execute(DiscordRequest request, const Secret& token, Mon
   RouteInfo route = ClassifyRoute(request.method, request.path, clock_.UnixMs());
   route.sublimit_channel = request.sublimit_channel;
   pending->token_auth = route.token_auth;
+  pending->metrics = &metrics_.ForRoute(route.route);
+  pending->submitted = clock_.Now();
   RateLimiter::Request limited;
   limited.deadline = deadline;
   limited.credential = route.token_auth ? 0 : CredentialHash(token.reveal());
@@ -106,7 +131,7 @@ uint64_t BotRestClient::Execute(DiscordRequest request, const Secret& token, Mon
       std::move(limited), [this, pending] { Send(pending); },
       [this, pending](Refusal refusal) {
         pending_.erase(pending->id);
-        pending->Complete(std::move(refusal));
+        Finish(pending, std::move(refusal));
       });
   pending->id = id;
   pending_[id] = pending;
@@ -115,6 +140,11 @@ uint64_t BotRestClient::Execute(DiscordRequest request, const Secret& token, Mon
 }
 
 void BotRestClient::Send(const std::shared_ptr<Pending>& pending) {
+  pending->sent = clock_.Now();
+  if (!pending->started) {
+    pending->started = true;
+    pending->metrics->queue_wait.Record(pending->sent - pending->submitted);
+  }
   const DiscordRequest& in = pending->request;
   net::HttpRequest request;
   request.method = in.method;
@@ -144,12 +174,22 @@ void BotRestClient::OnAnswer(const std::shared_ptr<Pending>& pending,
   if (!answer.ok()) {
     limiter_.OnTransportError(pending->id);
     pending_.erase(pending->id);
-    pending->Complete(answer.error());
-  } else if (limiter_.OnResponse(pending->id, *answer) == RateLimiter::Verdict::kDeliver) {
+    Finish(pending, answer.error());
+    return Kick();
+  }
+  pending->metrics->discord_latency.Record(clock_.Now() - pending->sent);
+  if (answer->status == 429) Count429(*answer, *pending->metrics);
+  if (limiter_.OnResponse(pending->id, *answer) == RateLimiter::Verdict::kDeliver) {
     pending_.erase(pending->id);
-    pending->Complete(std::move(*answer));
+    Finish(pending, std::move(*answer));
   }
   Kick();
+}
+
+void BotRestClient::Finish(const std::shared_ptr<Pending>& pending, RestResult result) {
+  if (!pending->done) return;  // cancelled
+  ++pending->metrics->requests[static_cast<size_t>(OutcomeOf(result))];
+  pending->Complete(std::move(result));
 }
 
 void BotRestClient::Cancel(uint64_t id) {

@@ -30,6 +30,7 @@
 #include "net/http.h"
 #include "net/http_client.h"
 #include "rest/rate_limiter.h"
+#include "rest/rest_metrics.h"
 #include "runtime/reactor.h"
 #include "runtime/unique_function.h"
 
@@ -79,12 +80,15 @@ class BotRestClient {
   void Shutdown();
 
   RateLimiter& limiter() { return limiter_; }
+  const RestMetrics& metrics() const { return metrics_; }
   size_t open_connections() const { return http_.open_connections(); }
 
  private:
   struct Pending;
   void Send(const std::shared_ptr<Pending>& pending);
   void OnAnswer(const std::shared_ptr<Pending>& pending, Result<net::HttpResponse> answer);
+  // Counts how the request ended (unless cancelled), then answers it.
+  void Finish(const std::shared_ptr<Pending>& pending, RestResult result);
   void Kick();
 
   Reactor& reactor_;
@@ -93,6 +97,7 @@ class BotRestClient {
   std::optional<Error> init_error_;
   std::string user_agent_;
   RateLimiter limiter_;
+  RestMetrics metrics_;
   net::HttpClient http_;
   Timer timer_;
   std::unordered_map<uint64_t, std::weak_ptr<Pending>> pending_;  // for Shutdown

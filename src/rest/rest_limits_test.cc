@@ -234,6 +234,19 @@ TEST(RestLimitsTest, FloodCausesNo429AndKeepsTheGlobalLimit) {
   EXPECT_EQ(limiter->discord_429_global, 0u);
   EXPECT_GT(limiter->discord_429_shared, 0u);
   EXPECT_EQ(limiter->invalid_counted, 0u);
+  // Per route: the shared 429s on the reaction route, every typing request a 2xx.
+  std::vector<BotRestMetrics> metrics = f.proxy().MetricsSnapshot();
+  ASSERT_EQ(metrics.size(), 1u);
+  uint64_t shared_429s = 0;
+  for (const auto& [route, m] : metrics[0].routes) {
+    EXPECT_EQ(m.discord_429_user + m.discord_429_global, 0u) << route;
+    shared_429s += m.discord_429_shared;
+  }
+  EXPECT_EQ(shared_429s, limiter->discord_429_shared);
+  ASSERT_TRUE(metrics[0].routes.contains("POST /channels/:id/typing"));
+  const RouteMetrics& typing_route = metrics[0].routes.find("POST /channels/:id/typing")->second;
+  EXPECT_EQ(typing_route.requests[static_cast<size_t>(RestOutcome::kSuccess)], typing.size());
+  EXPECT_EQ(typing_route.queue_wait.count, typing.size());
 }
 
 TEST(RestLimitsTest, BucketKeepsFifoOrder) {
@@ -307,6 +320,24 @@ TEST(RestLimitsTest, RequestsPastTheirLimitAreAnsweredPromptly) {
   auto stats = f.proxy().LimiterStatsOf(f.bot());
   EXPECT_EQ(stats->refused_at_submit, 5u);
   EXPECT_EQ(stats->refused_deadline, 1u);
+
+  // The same, as /metrics reports it per route.
+  std::vector<BotRestMetrics> metrics = f.proxy().MetricsSnapshot();
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_EQ(metrics[0].bot, f.bot());
+  const auto& routes = metrics[0].routes;
+  ASSERT_TRUE(routes.contains("GET /channels/:id/pins"));
+  const RouteMetrics& pin_route = routes.find("GET /channels/:id/pins")->second;
+  EXPECT_EQ(pin_route.requests[static_cast<size_t>(RestOutcome::kSuccess)], 1u);
+  EXPECT_EQ(pin_route.requests[static_cast<size_t>(RestOutcome::kRefused)], 5u);
+  EXPECT_EQ(pin_route.queue_wait.count, 1u);  // the refused ones never left the queue
+  EXPECT_EQ(pin_route.discord_latency.count, 1u);
+  ASSERT_TRUE(routes.contains("GET /channels/:id/invites"));
+  const RouteMetrics& invite_route = routes.find("GET /channels/:id/invites")->second;
+  EXPECT_EQ(invite_route.requests[static_cast<size_t>(RestOutcome::kSuccess)], 1u);
+  EXPECT_EQ(invite_route.requests[static_cast<size_t>(RestOutcome::kRefused)], 1u);
+  EXPECT_EQ(invite_route.discord_latency.count, 1u);
+  EXPECT_GE(invite_route.discord_latency.sum_seconds, 0.65);  // the simulator's added 700 ms
 }
 
 TEST(RestLimitsTest, CancelledCallsLeaveTheQueue) {

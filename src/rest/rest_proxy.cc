@@ -4,6 +4,8 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include <algorithm>
+
 namespace pylon::rest {
 
 rpb::RestError ErrorFromOutcome(const Outcome& outcome) {
@@ -154,6 +156,24 @@ std::optional<LimiterStats> RestProxy::LimiterStatsOf(BotId bot) {
     return it->second->limiter().stats();
   });
   return result ? *result : std::nullopt;
+}
+
+std::vector<BotRestMetrics> RestProxy::MetricsSnapshot() {
+  std::vector<BotRestMetrics> all;
+  for (uint32_t i = 0; i < reactors_.size(); ++i) {
+    PerReactor& state = *per_reactor_[i];
+    (void)CallBlocking(reactors_.at(i), [&state, &all] {
+      for (const auto& [bot, client] : state.clients) {
+        all.push_back(BotRestMetrics{BotId(bot), client->limiter().stats(),
+                                     client->limiter().options().invalid_request_limit,
+                                     client->metrics().routes()});
+      }
+    });
+  }
+  std::sort(all.begin(), all.end(), [](const BotRestMetrics& a, const BotRestMetrics& b) {
+    return a.bot.value() < b.bot.value();
+  });
+  return all;
 }
 
 }  // namespace pylon::rest

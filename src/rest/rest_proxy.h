@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <variant>
@@ -74,6 +75,14 @@ struct ProxyStats {
   uint64_t local_denied = 0;  // refused by a check (never sent)
 };
 
+// One bot's REST figures, copied from its client for /metrics.
+struct BotRestMetrics {
+  BotId bot;
+  LimiterStats limiter;
+  uint32_t invalid_request_limit = 0;
+  std::map<std::string, RouteMetrics, std::less<>> routes;
+};
+
 class RestProxy {
  public:
   RestProxy(ReactorPool& reactors, const Clock& clock, RestProxyOptions options,
@@ -100,6 +109,8 @@ class RestProxy {
   ProxyStats stats() const;
   // The bot's limiter statistics (nullopt when it has no client). Blocks; not on a reactor.
   std::optional<LimiterStats> LimiterStatsOf(BotId bot);
+  // Every bot's figures, by bot id. Blocks; not on a reactor of the pool.
+  std::vector<BotRestMetrics> MetricsSnapshot();
 
  private:
   // Calls `fn` once; if destroyed without having been called, calls it with UNAVAILABLE.

@@ -931,21 +931,21 @@ void GatewayServer::HandleRequestMembers(Connection& c, const Payload& payload) 
 
 void GatewayServer::SendFrame(Connection& c, std::string_view frame) {
   if (c.closing) return;
-  std::string out;
   bool binary = c.compressor != nullptr;
+  std::string_view out = frame;
   if (binary) {
-    Status status = c.compressor->Compress(frame, &out);
+    compressed_.clear();  // reused: its capacity stays
+    Status status = c.compressor->Compress(frame, &compressed_);
     if (!status.ok()) {
       log::Error("sim: {}", status.error().ToString());
       c.ws->Drop();
       return;
     }
-  } else {
-    out.assign(frame);
+    out = compressed_;
   }
   if (c.delay > Duration::zero() || !c.delayed.empty()) {
     MonoTime due = clock_.Now() + c.delay;
-    c.delayed.emplace_back(due, std::move(out));
+    c.delayed.emplace_back(due, std::string(out));
     if (!c.delay_timer.pending()) {
       uint64_t id = c.id;
       c.delay_timer.RunAfter(std::max(Duration::zero(), c.delayed.front().first - clock_.Now()),
@@ -953,7 +953,7 @@ void GatewayServer::SendFrame(Connection& c, std::string_view frame) {
     }
     return;
   }
-  c.ws->Send(std::move(out), binary);
+  c.ws->Send(out, binary);
   if (c.ws->queued_bytes() > options_.max_queued_bytes) {
     ++stats_.slow_consumer_closes;
     CloseConnection(c, kCloseUnknownError, "Client too slow.");
@@ -967,7 +967,7 @@ void GatewayServer::FlushDelayed(uint64_t connection_id) {
   MonoTime now = clock_.Now();
   bool binary = c.compressor != nullptr;
   while (!c.delayed.empty() && c.delayed.front().first <= now) {
-    c.ws->Send(std::move(c.delayed.front().second), binary);
+    c.ws->Send(c.delayed.front().second, binary);
     c.delayed.pop_front();
   }
   if (!c.delayed.empty()) {
@@ -984,7 +984,7 @@ void GatewayServer::CloseConnection(Connection& c, uint16_t code, std::string_vi
   if (c.closing) return;
   // Frames held back by a delay fault go out first, as they would on a slow link.
   bool binary = c.compressor != nullptr;
-  for (auto& [due, bytes] : c.delayed) c.ws->Send(std::move(bytes), binary);
+  for (const auto& [due, bytes] : c.delayed) c.ws->Send(bytes, binary);
   c.delayed.clear();
   c.closing = true;
   c.sent_close_code = code;

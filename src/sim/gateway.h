@@ -256,7 +256,8 @@ class GatewayServer final : public EventSink {
   bool record_events_ = false;
   size_t record_limit_ = 0;
   Random random_{0x5eed5eed};
-  std::string scratch_;  // payload variants without message content
+  std::string scratch_;     // payload variants without message content
+  std::string compressed_;  // SendFrame's compressed frame, before the socket copies it
 };
 
 }  // namespace pylon::sim

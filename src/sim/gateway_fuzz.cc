@@ -28,7 +28,7 @@ namespace {
 class FakeWebSocket final : public net::WebSocket {
  public:
   explicit FakeWebSocket(Reactor& reactor) : WebSocket(reactor, "127.0.0.1:1") {}
-  void Send(std::string data, bool) override {
+  void Send(std::string_view data, bool) override {
     if (!closed_) sent_bytes_ += data.size();
   }
   void Close(uint16_t code, std::string_view) override {
