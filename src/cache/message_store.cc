@@ -241,6 +241,70 @@ void MergePresentFields(const pb::MessageData& from, const std::bitset<64>& pres
   }
 }
 
+namespace {
+
+// Reads a base-128 varint at `*p` (before `end`); false when it runs past `end` or 10 bytes.
+bool ReadVarint(const uint8_t** p, const uint8_t* end, uint64_t* value) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    uint8_t byte = *(*p)++;
+    result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) {
+      *value = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ApplyReactionToSerialized(const discord::ReactionEvent& event, UserId bot,
+                               pb::MessageData* scratch, std::string* buffer, std::string* data) {
+  constexpr uint64_t kReactions = pb::MessageData::kReactionsFieldNumber;
+  scratch->Clear();
+  buffer->clear();
+  const auto* p = reinterpret_cast<const uint8_t*>(data->data());
+  const uint8_t* const end = p + data->size();
+  while (p < end) {
+    const uint8_t* field_start = p;
+    uint64_t tag = 0, length = 0;
+    if (!ReadVarint(&p, end, &tag)) return false;
+    switch (tag & 7) {
+      case 0:  // varint
+        if (!ReadVarint(&p, end, &length)) return false;
+        break;
+      case 1:  // 64-bit
+        if (end - p < 8) return false;
+        p += 8;
+        break;
+      case 2:  // length-delimited
+        if (!ReadVarint(&p, end, &length) || length > static_cast<uint64_t>(end - p)) {
+          return false;
+        }
+        if ((tag >> 3) == kReactions) {
+          if (!scratch->add_reactions()->ParseFromArray(p, static_cast<int>(length))) return false;
+          p += length;
+          continue;
+        }
+        p += length;
+        break;
+      case 5:  // 32-bit
+        if (end - p < 4) return false;
+        p += 4;
+        break;
+      default:  // groups: never in what we serialize
+        return false;
+    }
+    buffer->append(reinterpret_cast<const char*>(field_start),
+                   static_cast<size_t>(p - field_start));
+  }
+  if (!ApplyReactionToMessage(event, bot, scratch)) return false;
+  scratch->AppendToString(buffer);  // only `reactions` is set: exactly their fields
+  data->swap(*buffer);
+  return true;
+}
+
 bool ApplyReactionToMessage(const discord::ReactionEvent& event, UserId bot,
                             pb::MessageData* message) {
   using Kind = discord::ReactionEvent::Kind;

@@ -71,4 +71,12 @@ void MergePresentFields(const pb::MessageData& from, const std::bitset<64>& pres
 bool ApplyReactionToMessage(const discord::ReactionEvent& event, UserId bot,
                             pb::MessageData* message);
 
+// The same on a serialized MessageData, without parsing the rest of the message: its top-level
+// fields are scanned, the `reactions` entries alone parsed (into `scratch`, cleared first) and
+// changed, and every other field copied as it was (the reactions then come last; field order does
+// not matter to a parser). `buffer` is a reused work string. Returns false, leaving `data` as it
+// was, when nothing changed or the bytes do not scan as a message.
+bool ApplyReactionToSerialized(const discord::ReactionEvent& event, UserId bot,
+                               pb::MessageData* scratch, std::string* buffer, std::string* data);
+
 }  // namespace pylon::cache

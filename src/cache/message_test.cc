@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cache/cache_test_util.h"
+#include "cache/message_store.h"
 #include "cache/shard_cache.h"
 
 namespace pylon::cache {
@@ -205,6 +206,65 @@ TEST_F(MessageTest, Reactions) {
   EXPECT_EQ(Get(900).reactions_size(), 0);
   React(K::kAdd, kAlice, "👍", 12345);  // not cached: nothing
   EXPECT_EQ(cache_->counts().messages, 1u);
+  // Only the reactions were rewritten: everything else is as created.
+  message = Get(900);
+  EXPECT_EQ(message.content(), "message 900");
+  EXPECT_EQ(message.author().username(), "author600");
+  ASSERT_EQ(message.mentions_size(), 1);
+  EXPECT_EQ(message.mentions(0).id(), kAlice);
+  EXPECT_EQ(message.guild_id().value(), kGuild);
+}
+
+// The serialized path equals parse + ApplyReactionToMessage + serialize, whatever the position of
+// the reactions among the other fields; bytes that do not scan are left alone.
+TEST(ApplyReactionToSerializedTest, MatchesTheParsedPathAndRejectsBadBytes) {
+  using K = discord::ReactionEvent::Kind;
+  pb::MessageData original;
+  original.set_id(900);
+  original.set_content("hello");
+  original.add_reactions()->mutable_emoji()->set_name("a");
+  original.mutable_reactions(0)->set_count(2);
+  original.add_reactions()->mutable_emoji()->set_name("b");
+  original.mutable_reactions(1)->set_count(1);
+  original.mutable_author()->set_id(600);
+  original.add_embeds()->set_title("embed");
+  std::string bytes = original.SerializeAsString();
+  // A field after the reactions, as a merge of two messages would leave it.
+  pb::MessageData tail;
+  tail.set_pinned(true);
+  bytes += tail.SerializeAsString();
+
+  pb::MessageData scratch;
+  std::string buffer;
+  for (K kind : {K::kAdd, K::kRemove, K::kRemoveEmoji, K::kRemoveEmoji, K::kAdd, K::kRemoveAll}) {
+    discord::ReactionEvent event;
+    event.kind = kind;
+    event.user = UserId(kAlice);
+    event.emoji_name = kind == K::kAdd ? "c" : "a";
+    pb::MessageData expected;
+    ASSERT_TRUE(expected.ParseFromString(bytes));
+    bool changed = ApplyReactionToMessage(event, UserId(kBot), &expected);
+    std::string before = bytes;
+    EXPECT_EQ(ApplyReactionToSerialized(event, UserId(kBot), &scratch, &buffer, &bytes), changed);
+    if (!changed) {
+      EXPECT_EQ(bytes, before);
+    }
+    pb::MessageData got;
+    ASSERT_TRUE(got.ParseFromString(bytes));
+    EXPECT_EQ(got.SerializeAsString(), expected.SerializeAsString()) << got.DebugString();
+  }
+  EXPECT_TRUE(scratch.content().empty());
+
+  discord::ReactionEvent add;
+  add.kind = K::kAdd;
+  add.emoji_name = "x";
+  for (std::string bad : {std::string("\x0a\x05"
+                                      "ab"),
+                          std::string("\x0b"), std::string("\x80")}) {
+    std::string data = bad;
+    EXPECT_FALSE(ApplyReactionToSerialized(add, UserId(kBot), &scratch, &buffer, &data));
+    EXPECT_EQ(data, bad);
+  }
 }
 
 TEST_F(MessageTest, CustomEmojiReactionsMatchById) {

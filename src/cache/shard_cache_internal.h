@@ -66,6 +66,7 @@ struct ShardCache::Impl {
   absl::flat_hash_map<uint64_t, std::unique_ptr<GuildState>> guilds;
   absl::flat_hash_map<uint64_t, MessageRing> messages;  // by channel
   pb::MessageData scratch;                              // reused to parse cached messages
+  std::string scratch_bytes;                            // reused to rewrite cached messages
 
   bool Has(Kind kind) const { return options.Has(kind); }
   GuildState* FindGuild(GuildId guild);

@@ -107,10 +107,9 @@ void ShardCache::ApplyReaction(const discord::ReactionEvent& event) {
   if (ring == d.messages.end()) return;
   StoredMessage* message = ring->second.Find(event.message);
   if (message == nullptr) return;
-  d.scratch.ParseFromString(message->data);
-  if (ApplyReactionToMessage(event, UserId(bot_.value()), &d.scratch)) {
-    d.scratch.SerializeToString(&message->data);
-  }
+  // Only the reactions are parsed and rewritten; the rest of the message is copied as bytes.
+  (void)ApplyReactionToSerialized(event, UserId(bot_.value()), &d.scratch, &d.scratch_bytes,
+                                  &message->data);
 }
 
 }  // namespace pylon::cache
