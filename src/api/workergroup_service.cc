@@ -6,7 +6,9 @@
 #include <grpcpp/support/slice.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "base/log.h"
 #include "gateway/v1/batch_service.pb.h"
 #include "gateway/v1/workergroup.pb.h"
+#include "runtime/spsc_ring.h"
 
 namespace pylon::api {
 namespace {
@@ -24,8 +27,9 @@ using internal::SharedBodySlice;
 
 namespace wg = ::pylon::gateway::v1::workergroup;
 
-constexpr size_t kHighWatermark = 1024;  // outbox entries (events or messages) before push back
+constexpr size_t kHighWatermark = 1024;  // queued entries (events or messages) before push back
 constexpr size_t kLowWatermark = 256;
+constexpr size_t kRingCapacity = 4096;  // beyond it, entries wait in the dispatcher's spill queue
 
 grpc::ByteBuffer Serialize(const google::protobuf::MessageLite& message) {
   std::string bytes = message.SerializeAsString();
@@ -63,6 +67,11 @@ class StreamLink final : public dispatch::ConsumerStream {
   bool batched_;
 };
 
+// One WorkerStream call (published or batched): owns its read buffer, its identity and consumer
+// id, and the write chain (the queue of entries and the message being written). Reads complete on
+// gRPC's threads and are handed to the dispatcher's reactor, which owns the call's state; the
+// write chain runs on whichever thread holds `writing_` (see Pump). Deleted on the dispatcher's
+// reactor after OnDone.
 class WorkerStream final : public grpc::ServerGenericBidiReactor {
  public:
   WorkerStream(grpc::GenericCallbackServerContext* context, dispatch::Dispatcher& dispatcher,
@@ -103,7 +112,12 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnWriteDone(bool ok) override {
-    Post([this, ok] { WriteDone(ok); });
+    if (!ok) {
+      // The client is gone. `writing_` stays set: nothing more is written; OnDone follows.
+      Post([this] { WriteFailed(); });
+      return;
+    }
+    Pump(/*holding=*/true);  // the next message, on this thread: no post per message
   }
 
   void OnDone() override {
@@ -118,20 +132,19 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   void OnCancel() override {}
 
   // ---- The dispatcher's reactor ----
-  // Control messages (identify response, heartbeat request, stream_closed) as they are.
+  // Control messages (identify response, heartbeat request) as they are.
   bool Enqueue(grpc::ByteBuffer buffer) {
-    if (finished_) return false;
-    outbox_.push_back({std::move(buffer), {}, false});
-    return AfterEnqueue();
+    if (closing_) return false;
+    Push({std::move(buffer), {}, false});
+    return AfterPush();
   }
 
-  // Events wait in the outbox as events: the message is built when its write starts, so a batched
+  // Events wait in the queue as events: the message is built when its write starts, so a batched
   // stream merges everything queued behind the write in flight (up to batch_max_events).
   bool SendEvents(std::span<const dispatch::OutboundEvent> events) {
-    if (closing_ || finished_) return false;
-    for (const auto& e : events) outbox_.push_back({{}, e, true});
-    queued_events_ += events.size();
-    return AfterEnqueue();
+    if (closing_) return false;
+    for (const auto& e : events) Push({{}, e, true});
+    return AfterPush();
   }
   void SendHeartbeatRequest(const std::string& nonce) {
     if (closing_) return;
@@ -146,66 +159,138 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     }
   }
 
+  // Writes what is queued, then `stream_closed{reason}` when given, then finishes the call.
   void BeginClose(std::optional<dispatch::CloseReason> reason) {
     if (closing_) return;
+    closing_ = true;
     if (reason == dispatch::CloseReason::kDrainComplete) {
       // The dispatcher has re-routed every event it gave this stream: those not yet written need
       // not reach a worker that is leaving (the TypeScript client would handle them twice).
-      std::deque<OutItem> kept;
-      for (auto& item : outbox_) {
-        if (!item.is_event) kept.push_back(std::move(item));
-      }
-      outbox_ = std::move(kept);
-      queued_events_ = 0;
+      drop_events_.store(true, std::memory_order_release);
     }
     if (reason) {
       auto code = static_cast<wg::WorkerStreamClosed::CloseReason>(*reason);
       if (batched_) {
         pylon::gateway::v1::batch::WorkerStreamBatchMessage message;
         message.mutable_stream_closed()->set_reason(code);
-        Enqueue(Serialize(message));
+        Push({Serialize(message), {}, false});
       } else {
         wg::WorkerStreamServerMessage message;
         message.mutable_stream_closed()->set_reason(code);
-        Enqueue(Serialize(message));
+        Push({Serialize(message), {}, false});
       }
     }
-    closing_ = true;
-    if (!writing_) FinishNow();  // otherwise once the queued messages are written
+    // Nothing is pushed after this: the call finishes once the queue is written. Entries still
+    // in the spill queue reach the ring first (OnDrained), so the consumer only learns of the
+    // close once nothing else can follow.
+    if (spill_.empty()) {
+      close_requested_.store(true, std::memory_order_release);
+    } else {
+      close_after_spill_ = true;
+    }
+    Pump();
   }
 
  private:
   void Post(UniqueFunction<void()> fn) { dispatcher_.reactor().Post(std::move(fn)); }
 
-  bool AfterEnqueue() {
-    if (!writing_) WriteNext();
-    if (outbox_.size() >= kHighWatermark) {
-      blocked_ = true;
-      return false;
-    }
+  // ---- The write chain ----
+  // The dispatcher's reactor produces queue entries into `ring_` (SPSC; `spill_` when full). The
+  // consumer is whichever thread holds `writing_`: the dispatcher's reactor when it finds the
+  // stream idle, else gRPC's thread in OnWriteDone, which goes on to the next message itself. So a
+  // stream with a backlog writes message after message without a post per message; the
+  // dispatcher hears back only when the queue falls below the low watermark after it was told to
+  // stop, or when a write fails. gRPC allows one write in flight: holding `writing_` is that.
+
+  struct OutItem {
+    grpc::ByteBuffer control;       // when !is_event
+    dispatch::OutboundEvent event;  // when is_event
+    bool is_event = false;
+  };
+
+  // Dispatcher's reactor (the producer).
+  void Push(OutItem item) {
+    if (!spill_.empty() || !ring_.TryPush(item)) spill_.push_back(std::move(item));
+  }
+
+  // Starts a write if none is in flight; true while the dispatcher may send more.
+  bool AfterPush() {
+    Pump();
+    if (ring_.size() + spill_.size() < kHighWatermark) return true;
+    blocked_.store(true, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the consumer's fence
+    if (ring_.size() + spill_.size() > kLowWatermark) return false;
+    // The consumer drained it meanwhile and may not have seen `blocked_`.
+    blocked_.store(false, std::memory_order_relaxed);
     return true;
   }
 
-  void WriteNext() {
-    if (outbox_.empty() || finished_) return;
-    writing_ = true;
-    if (!outbox_.front().is_event) {
-      current_ = std::move(outbox_.front().control);
-      outbox_.pop_front();
+  // The consumer drained the queue below the low watermark after the dispatcher was stopped.
+  void OnDrained() {
+    while (!spill_.empty() && ring_.TryPush(spill_.front())) spill_.pop_front();
+    if (spill_.empty() && close_after_spill_) {
+      close_after_spill_ = false;
+      close_requested_.store(true, std::memory_order_release);
+    }
+    bool room = AfterPush();  // blocks again while the spill queue is not empty
+    if (room && !closing_ && consumer_ != 0) dispatcher_.OnWritable(consumer_);
+  }
+
+  // Any thread. Takes the consumer role (or keeps it, `holding`: a write just completed) and
+  // writes the next message; gives the role back when the queue is empty, and finishes the call
+  // when a close was requested and everything is written.
+  void Pump(bool holding = false) {
+    for (;;) {
+      if (!holding && writing_.exchange(true, std::memory_order_acq_rel)) return;
+      holding = false;
+      if (WriteNextMessage()) return;  // its completion continues the chain
+      writing_.store(false, std::memory_order_release);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (ring_.empty()) break;  // a push after this is followed by the pusher's own Pump
+    }
+    if (close_requested_.load(std::memory_order_acquire)) FinishOnce();
+  }
+
+  // Consumer (holds `writing_`). Builds and starts the next message; false when there is none.
+  bool WriteNextMessage() {
+    std::optional<OutItem> item = held_ ? std::exchange(held_, std::nullopt) : NextItem();
+    if (!item) return false;
+    if (!item->is_event) {
+      current_ = std::move(item->control);
     } else if (!batched_) {
-      current_ = EncodeOne(outbox_.front().event);
-      outbox_.pop_front();
-      --queued_events_;
+      current_ = EncodeOne(item->event);
     } else {
-      size_t n = 0;
-      while (n < outbox_.size() && n < batch_max_events_ && outbox_[n].is_event) ++n;
-      current_ = EncodeBatch(n);
-      outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(n));
-      queued_events_ -= n;
+      batch_.clear();
+      batch_.push_back(std::move(item->event));
+      while (batch_.size() < batch_max_events_) {
+        std::optional<OutItem> next = NextItem();
+        if (!next) break;
+        if (!next->is_event) {
+          held_ = std::move(next);  // a control message keeps its place after the batch
+          break;
+        }
+        batch_.push_back(std::move(next->event));
+      }
+      current_ = EncodeBatch(batch_);
+      batch_.clear();
+    }
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with AfterPush's fence
+    if (blocked_.load(std::memory_order_relaxed) && ring_.size() <= kLowWatermark &&
+        blocked_.exchange(false, std::memory_order_relaxed)) {
+      Post([this] { OnDrained(); });
     }
     grpc::WriteOptions options;
-    if (!outbox_.empty()) options.set_buffer_hint();  // more follows: let gRPC coalesce
+    if (held_ || !ring_.empty()) options.set_buffer_hint();  // more follows: let gRPC coalesce
     StartWrite(&current_, options);
+    return true;
+  }
+
+  // Consumer. The next entry, skipping events once a drain has completed.
+  std::optional<OutItem> NextItem() {
+    for (;;) {
+      std::optional<OutItem> item = ring_.TryPop();
+      if (!item || !item->is_event || !drop_events_.load(std::memory_order_acquire)) return item;
+    }
   }
 
   // WorkerStreamServerMessage.event_envelope = 2.
@@ -220,15 +305,14 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     return grpc::ByteBuffer(slices, 2);
   }
 
-  // The first `n` outbox entries (events) as one WorkerStreamBatchMessage:
+  // `events` as one WorkerStreamBatchMessage:
   // events = 2 { repeated EventEnvelope envelopes = 1 }. All the heads share one slice.
-  grpc::ByteBuffer EncodeBatch(size_t n) {
+  static grpc::ByteBuffer EncodeBatch(const std::vector<dispatch::OutboundEvent>& events) {
     std::string heads;
     std::vector<size_t> ends;
-    ends.reserve(n);
+    ends.reserve(events.size());
     size_t batch_size = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const dispatch::OutboundEvent& e = outbox_[i].event;
+    for (const dispatch::OutboundEvent& e : events) {
       std::string header = EncodeEnvelopeHeaderField(e.sequence, e.received_unix_us);
       size_t start = heads.size();
       heads.push_back(0x0A);
@@ -242,43 +326,33 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
     PutVarint(&outer, batch_size);
     grpc::Slice all_heads(heads);
     std::vector<grpc::Slice> slices;
-    slices.reserve(n * 2 + 1);
+    slices.reserve(events.size() * 2 + 1);
     slices.emplace_back(outer);
     size_t start = 0;
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < events.size(); ++i) {
       slices.push_back(all_heads.sub(start, ends[i]));
-      slices.push_back(SharedBodySlice(outbox_[i].event.body));
+      slices.push_back(SharedBodySlice(events[i].body));
       start = ends[i];
     }
     return grpc::ByteBuffer(slices.data(), slices.size());
   }
 
-  void WriteDone(bool ok) {
-    writing_ = false;
-    if (!ok) {
-      // The client is gone; OnDone follows.
-      outbox_.clear();
-      queued_events_ = 0;
-      if (consumer_ != 0) dispatcher_.Detach(consumer_, link_.get());
-      consumer_ = 0;
-      FinishNow();
-      return;
+  // A write failed: the client is gone. The failed write kept `writing_`, so this thread may
+  // empty the queue as its consumer.
+  void WriteFailed() {
+    closing_ = true;
+    spill_.clear();
+    held_.reset();
+    while (ring_.TryPop()) {
     }
-    if (!outbox_.empty()) {
-      WriteNext();
-    } else if (closing_) {
-      FinishNow();
-    }
-    if (blocked_ && outbox_.size() <= kLowWatermark && consumer_ != 0) {
-      blocked_ = false;
-      dispatcher_.OnWritable(consumer_);
-    }
+    if (consumer_ != 0) dispatcher_.Detach(consumer_, link_.get());
+    consumer_ = 0;
+    FinishOnce();
   }
 
-  void FinishNow() {
-    if (finished_) return;
-    finished_ = true;
-    Finish(grpc::Status::OK);
+  // Any thread; once. Only when no write is in flight and none can start.
+  void FinishOnce() {
+    if (!finish_called_.exchange(true, std::memory_order_acq_rel)) Finish(grpc::Status::OK);
   }
 
   void RejectIdentity(std::string why) {
@@ -390,20 +464,21 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   bool batched_;
   std::shared_ptr<StreamLink> link_;
   grpc::ByteBuffer read_;
-  // Dispatcher-reactor state.
-  struct OutItem {
-    grpc::ByteBuffer control;       // when !is_event
-    dispatch::OutboundEvent event;  // when is_event
-    bool is_event = false;
-  };
-  std::deque<OutItem> outbox_;
-  size_t queued_events_ = 0;
   size_t batch_max_events_;
-  grpc::ByteBuffer current_;
-  bool writing_ = false;
-  bool blocked_ = false;
+  // The write chain (see Pump).
+  SpscRing<OutItem> ring_{kRingCapacity};
+  std::deque<OutItem> spill_;                 // dispatcher: entries that did not fit in ring_
+  std::atomic<bool> writing_{false};          // the consumer role: a write is in flight or starting
+  std::atomic<bool> blocked_{false};          // SendEvents returned false: OnDrained will follow
+  std::atomic<bool> drop_events_{false};      // drain complete: unwritten events are skipped
+  std::atomic<bool> close_requested_{false};  // finish once the queue is written
+  std::atomic<bool> finish_called_{false};
+  std::optional<OutItem> held_;                 // consumer: a control entry popped while batching
+  std::vector<dispatch::OutboundEvent> batch_;  // consumer: reused
+  grpc::ByteBuffer current_;                    // consumer: the message being written
+  // Dispatcher-reactor state.
   bool closing_ = false;
-  bool finished_ = false;
+  bool close_after_spill_ = false;  // BeginClose ran with entries in spill_
   bool identified_ = false;
   dispatch::Dispatcher::ConsumerId consumer_ = 0;
 };
