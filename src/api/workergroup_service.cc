@@ -241,7 +241,12 @@ class WorkerStream final : public grpc::ServerGenericBidiReactor {
   // when a close was requested and everything is written.
   void Pump(bool holding = false) {
     for (;;) {
-      if (!holding && writing_.exchange(true, std::memory_order_acq_rel)) return;
+      if (!holding) {
+        // Pairs with the fence below: either this exchange sees the role given back, or the
+        // thread giving it back sees the entry pushed before this call.
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        if (writing_.exchange(true, std::memory_order_acq_rel)) return;
+      }
       holding = false;
       if (WriteNextMessage()) return;  // its completion continues the chain
       writing_.store(false, std::memory_order_release);
