@@ -8,7 +8,7 @@ namespace pylon::gateway {
 
 EventLog::EventLog(size_t capacity) : slots_(std::max<size_t>(capacity, 1)) {}
 
-uint64_t EventLog::Append(LoggedEvent event) {
+const LoggedEvent& EventLog::Append(LoggedEvent event) {
   event.position = next_position_++;
   if (size_ == slots_.size()) {
     LoggedEvent& oldest = slots_[head_];
@@ -19,9 +19,10 @@ uint64_t EventLog::Append(LoggedEvent event) {
     ++overwritten_;
   }
   if (event.body) bytes_ += event.body->size();
-  slots_[(head_ + size_) % slots_.size()] = std::move(event);
+  LoggedEvent& slot = slots_[(head_ + size_) % slots_.size()];
+  slot = std::move(event);
   ++size_;
-  return next_position_ - 1;
+  return slot;
 }
 
 uint64_t EventLog::ReadAfter(uint64_t after, size_t max, std::vector<LoggedEvent>* out) const {

@@ -40,8 +40,8 @@ class EventLog {
  public:
   explicit EventLog(size_t capacity);
 
-  // Appends an event; returns its position.
-  uint64_t Append(LoggedEvent event);
+  // Appends an event and returns it as stored, with its position (valid until the next Append).
+  const LoggedEvent& Append(LoggedEvent event);
 
   // Copies up to `max` events after `after` into `out` (appending). Returns the number of events
   // after `after` that were already overwritten (0 normally).

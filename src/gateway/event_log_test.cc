@@ -29,7 +29,11 @@ TEST(EventLogTest, AppendsInOrderAndReadsByCursor) {
   EventLog log(8);
   EXPECT_EQ(log.last_position(), 0u);
   EXPECT_EQ(log.first_position(), 1u);  // empty: last + 1
-  for (uint64_t i = 1; i <= 5; ++i) EXPECT_EQ(log.Append(Event(100 + i)), i);
+  for (uint64_t i = 1; i <= 5; ++i) {
+    const LoggedEvent& stored = log.Append(Event(100 + i));
+    EXPECT_EQ(stored.position, i);
+    EXPECT_EQ(stored.discord_sequence, 100 + i);
+  }
   EXPECT_EQ(log.size(), 5u);
   EXPECT_EQ(log.last_position(), 5u);
   EXPECT_EQ(log.first_position(), 1u);

@@ -116,10 +116,9 @@ void Shard::Log(std::string body, std::string_view type, GuildId guild, uint64_t
   event.body = std::make_shared<const std::string>(std::move(body));
   event.routing_key = routing_key;
   uint64_t before_first = log_.first_position();
-  LoggedEvent notified = event;  // shares the body
-  notified.position = log_.Append(std::move(event));
+  const LoggedEvent& logged = log_.Append(std::move(event));
   if (log_.first_position() > before_first) ++events_overwritten_;
-  if (event_listener_) event_listener_(notified);
+  if (event_listener_) event_listener_(logged);
 }
 
 void Shard::Count(std::string_view name) {
