@@ -20,14 +20,14 @@
 // Both proxies get the same raised global limit for the bot (100,000/s) so the open loop measures
 // the proxies, not the limit. Prints a table and one JSON line; exits non-zero on a failed setup.
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+import { Children, run } from '../tests/node/children.mjs';
 
 const require = createRequire(new URL('../tests/node/package.json', import.meta.url));
 
@@ -61,12 +61,8 @@ async function main() {
   const concurrency = option('--concurrency', 64);
 
   const work = mkdtempSync(join(tmpdir(), 'pylon-djs-proxy-'));
-  const children = [];
-  const stopAll = () => {
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    }
-  };
+  const children = new Children();
+  const stopAll = () => children.stopAll();
   process.on('exit', () => {
     stopAll();
     rmSync(work, { recursive: true, force: true });
@@ -76,30 +72,10 @@ async function main() {
     stopAll();
     process.exit(1);
   });
-
-  async function start(path, args, pattern, name) {
-    const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let output = '';
-    child.stdout.setEncoding('utf8');
-    for await (const chunk of child.stdout) {
-      output += chunk;
-      const match = output.match(pattern);
-      if (match) {
-        child.stdout.resume();
-        return [child, match];
-      }
-    }
-    throw new Error(`${name} exited before listening: ${output}`);
-  }
-  async function run(path, args) {
-    const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    const [code] = await once(child, 'exit');
-    return { code, out };
-  }
+  const start = async (path, args, pattern, name) => {
+    const match = await children.start(path, args, pattern, name);
+    return [match.child, match];
+  };
 
   // ---- Setup ----
   const [, [, simBase]] = await start(simPath, [
@@ -284,6 +260,6 @@ async function main() {
   console.log(JSON.stringify(report));
   stopAll();
   agent.destroy();
-  await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
+  await children.waitAll();
   process.exit(0);
 }

@@ -13,13 +13,12 @@
 // simulator does meet 429s (so the test can tell the difference). Stops both processes, also on
 // failure. Exits 0 when every check passed.
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REST, RESTEvents } from '@discordjs/rest';
+import { Children, run } from './children.mjs';
 
 const [simPath, pylonPath, ctlPath] = process.argv.slice(2);
 if (!simPath || !pylonPath || !ctlPath) {
@@ -28,7 +27,7 @@ if (!simPath || !pylonPath || !ctlPath) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'pylon-rest-compat-'));
-const children = [];
+const children = new Children();
 const failures = [];
 function check(condition, what) {
   if (condition) {
@@ -38,11 +37,8 @@ function check(condition, what) {
     failures.push(what);
   }
 }
-function stopAll() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  }
-}
+const stopAll = () => children.stopAll();
+const start = (...args) => children.start(...args);
 process.on('exit', () => {
   stopAll();
   rmSync(work, { recursive: true, force: true });
@@ -58,32 +54,6 @@ setTimeout(() => {
   stopAll();
   process.exit(1);
 }, 240_000).unref();
-
-// Starts `path args` and resolves with the match of `pattern` in its stdout.
-async function start(path, args, pattern, name) {
-  const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  let output = '';
-  child.stdout.setEncoding('utf8');
-  for await (const chunk of child.stdout) {
-    output += chunk;
-    const match = output.match(pattern);
-    if (match) {
-      child.stdout.resume();  // keep draining
-      return match;
-    }
-  }
-  throw new Error(`${name} exited before listening: ${output}`);
-}
-
-async function run(path, args) {
-  const child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  const [code] = await once(child, 'exit');
-  return { code, out };
-}
 
 async function admin(base, method, path, body) {
   const response = await fetch(`${base}/_sim${path}`, {
@@ -234,7 +204,7 @@ console.log(`  straight to the simulator: ${JSON.stringify(straight)}`);
 check(straight.tooMany > 0, `without pylon the same burst meets 429s (${straight.tooMany})`);
 
 stopAll();
-await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
+await children.waitAll();
 if (failures.length > 0) {
   console.log(`${failures.length} check(s) failed`);
   process.exit(1);
