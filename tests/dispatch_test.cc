@@ -438,6 +438,7 @@ class DispatchTest : public ::testing::Test {
     // Small reads: the dispatcher often finds a full batch waiting and reads again at once (as
     // it does under load with the default 512).
     options.read_batch = 32;
+    if (wake_slots_ != 0) options.wake_slots = wake_slots_;
     dispatcher_ = std::make_unique<dispatch::Dispatcher>(dispatch_reactor_, engine_->clock(),
                                                          options, engine_->host());
     engine_->host().set_event_listener(
@@ -643,6 +644,7 @@ class DispatchTest : public ::testing::Test {
   gateway::BotSpec spec_;
   std::vector<GuildId> guilds_;
   uint64_t pump_target_ = 0;  // the simulator's generated() when the last Pump is done
+  size_t wake_slots_ = 0;     // set before Start: DispatchOptions::wake_slots (0: the default)
 };
 
 std::vector<Worker*> Ptrs(const std::vector<std::unique_ptr<Worker>>& workers) {
@@ -721,6 +723,60 @@ TEST_F(DispatchTest, DeepBacklogOnOneStreamArrivesInOrder) {
   ASSERT_NE(row, nullptr);
   EXPECT_EQ(row->dropped, 0u);
   EXPECT_EQ(row->delivered, expected.size());
+}
+
+// An idle group reads nothing: a drained log is read again when its shard logs an event, never
+// polled. (An empty read once started the next one, a busy loop between the dispatcher's reactor
+// and the shards' that kept both cores busy while nothing happened.) It still wakes afterwards.
+TEST_F(DispatchTest, IdleGroupDoesNotPollTheLogs) {
+  ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}));
+  auto worker = Connect({.group = "all", .consumer_id = "idle"});
+  ASSERT_TRUE(worker->WaitIdentified());
+  auto before = Positions();
+  Pump(200);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  size_t expected = LoggedAfter(before).size();
+  ASSERT_TRUE(worker->WaitEvents(expected, 30s)) << worker->event_count() << " of " << expected;
+  std::this_thread::sleep_for(300ms);  // the last acks and reads settle
+  auto reads = [&] {
+    auto rows = dispatcher_->Status();
+    return GroupRow(rows, "all")->log_reads;
+  };
+  const auto quiet = Positions();
+  const uint64_t settled = reads();
+  EXPECT_GT(settled, 0u);
+  std::this_thread::sleep_for(1s);  // ten heartbeats and their acks, a subscription sync
+  ASSERT_EQ(Positions(), quiet) << "the shards logged something: the test proves nothing";
+  EXPECT_EQ(reads(), settled) << "the dispatcher read the shard logs while nothing was logged";
+
+  before = Positions();
+  Pump(20);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  expected += LoggedAfter(before).size();
+  EXPECT_TRUE(worker->WaitEvents(expected, 30s)) << worker->event_count() << " of " << expected;
+}
+
+// Shards whose wake flags collide (forced here: one slot for both) lose no wake. Events trickle in
+// on both shards a few at a time, so a read is often on its way when the other shard's event
+// takes the shared wake; every event still arrives, none left behind for a next one to push out.
+TEST_F(DispatchTest, ShardsSharingAWakeSlotLoseNoWake) {
+  wake_slots_ = 1;
+  ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}));
+  auto worker = Connect({.group = "all", .consumer_id = "shared"});
+  ASSERT_TRUE(worker->WaitIdentified());
+  auto before = Positions();
+  Pump(2000, /*rate=*/1000);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  auto expected = LoggedAfter(before);
+  std::set<uint32_t> shards;
+  for (const auto& e : expected) shards.insert(e.shard);
+  ASSERT_EQ(shards.size(), static_cast<size_t>(kShards)) << "events on one shard only";
+  ASSERT_TRUE(worker->WaitEvents(expected.size(), 10s))
+      << "stuck in the logs: " << expected.size() - worker->event_count() << " events";
+  std::this_thread::sleep_for(300ms);
+  auto events = worker->events();
+  ExpectContiguous(events, 1, "shared");
+  ExpectExactlyOnce(expected, Keys(events), "group 'all'");
 }
 
 // A consumer killed without draining (call cancelled, its last events unacknowledged): after the

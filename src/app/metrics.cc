@@ -274,6 +274,12 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
   for (const auto& g : groups) {
     w.Sample("pylon_worker_group_pending", {{"group", g.name}}, static_cast<double>(g.pending));
   }
+  w.Family("pylon_worker_group_log_reads_total", "counter",
+           "Reads of shard event logs by a worker group (each takes up to read_batch events).");
+  for (const auto& g : groups) {
+    w.Sample("pylon_worker_group_log_reads_total", {{"group", g.name}},
+             static_cast<double>(g.log_reads));
+  }
   w.Family("pylon_worker_group_consumers", "gauge", "Consumers attached to a worker group.");
   for (const auto& g : groups) {
     double attached = 0;

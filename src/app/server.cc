@@ -14,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "api/cache_service.h"
+#include "api/callback_queue_keep_awake.h"
 #include "api/control_service.h"
 #include "api/gateway_service.h"
 #include "api/push_dispatcher.h"
@@ -161,6 +162,7 @@ struct Server::Parts {
   std::unique_ptr<api::RestService> rest_service;
   std::unique_ptr<rest::CompatEndpoint> rest_compat;
   std::unique_ptr<grpc::Server> grpc;
+  std::unique_ptr<api::CallbackQueueKeepAwake> keep_awake;  // gRPC's callback threads, see there
   std::unique_ptr<net::HttpServer> http;
   bool shut_down = false;
 
@@ -305,6 +307,7 @@ Status Server::Parts::Build() {
   if (grpc == nullptr || port == 0) {
     return Unavailable("key 'grpc.listen': cannot listen on '" + config.grpc_listen + "'");
   }
+  keep_awake = std::make_unique<api::CallbackQueueKeepAwake>(*grpc);
   grpc_address =
       config.grpc_listen.substr(0, config.grpc_listen.rfind(':')) + ":" + std::to_string(port);
 
@@ -380,6 +383,7 @@ void Server::Shutdown() {
   // so both published clients reconnect (to our next start).
   if (p.push) p.push->Stop();
   if (p.dispatcher) p.dispatcher->Shutdown();
+  p.keep_awake.reset();
   if (p.grpc) {
     p.grpc->Shutdown(std::chrono::system_clock::now() + p.config.shutdown_grace);
     p.grpc->Wait();

@@ -13,7 +13,6 @@
 namespace pylon::dispatch {
 namespace {
 
-constexpr size_t kWakeSlots = 4096;
 constexpr auto kSyncInterval = std::chrono::seconds(1);
 
 uint64_t Mix(uint64_t x) {
@@ -30,8 +29,6 @@ uint64_t HashString(std::string_view text) {
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
   return Mix(h);
 }
-
-size_t WakeSlot(BotShard shard) { return std::hash<BotShard>()(shard) % kWakeSlots; }
 
 std::string RandomTicket(uint64_t a, uint64_t b) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -50,8 +47,16 @@ std::string RandomTicket(uint64_t a, uint64_t b) {
 }  // namespace
 
 // Shard reactors set and clear these; the dispatcher only reads them through posted wakes.
+// Shards share a slot when their hashes collide; a wake then reads every shard of the slot.
 struct Dispatcher::ShardWake {
-  std::array<std::atomic<bool>, kWakeSlots> waiting{};
+  explicit ShardWake(size_t slots)
+      : slot_count(std::max<size_t>(slots, 1)), waiting(new std::atomic<bool>[slot_count]) {
+    for (size_t i = 0; i < slot_count; ++i) waiting[i].store(false, std::memory_order_relaxed);
+  }
+  size_t Slot(BotShard shard) const { return std::hash<BotShard>()(shard) % slot_count; }
+
+  const size_t slot_count;
+  std::unique_ptr<std::atomic<bool>[]> waiting;
   Dispatcher* dispatcher = nullptr;  // cleared (on the dispatcher's reactor) at destruction
   std::atomic<bool> alive{true};
 };
@@ -111,8 +116,14 @@ struct Dispatcher::Subscription {
   uint32_t shard_count = 0;
   uint64_t cursor = 0;    // the last log position read
   bool from_now = false;  // the first read starts at the end of the log
-  bool reading = false;   // a read is on its way
-  bool waiting = false;   // the log was drained; a shard event wakes us
+  // Exactly one of: a read is on its way (`reading`); the log was drained and a shard event wakes
+  // us (`waiting`); neither: there may be more to read, and the next WakePulls reads it (the
+  // group had no room, or this subscription is new).
+  bool reading = false;
+  bool waiting = false;
+  // A wake for this shard's slot came while a read was on its way: that read may have missed an
+  // event whose wake went to it, so read again rather than wait.
+  bool rewake = false;
 };
 
 struct Dispatcher::Group {
@@ -122,6 +133,7 @@ struct Dispatcher::Group {
   uint32_t window = 1000;
   std::map<ConsumerId, std::unique_ptr<Consumer>> consumers;
   std::map<BotShard, Subscription> subscriptions;
+  uint64_t log_reads = 0;
   uint64_t delivered = 0;
   uint64_t acked = 0;
   uint64_t redelivered = 0;
@@ -142,7 +154,7 @@ Dispatcher::Dispatcher(Reactor& reactor, const Clock& clock, DispatchOptions opt
       clock_(clock),
       options_(options),
       shards_(shards),
-      wake_(std::make_shared<ShardWake>()) {
+      wake_(std::make_shared<ShardWake>(options_.wake_slots)) {
   wake_->dispatcher = this;
   // Pick up bots and shards that appear, once a second. The tick holds `wake`, not just `this`:
   // its timer may fire once more after the dispatcher is gone.
@@ -271,7 +283,9 @@ bool Dispatcher::GroupHasRoom(const Group& group) const {
 void Dispatcher::WakePulls(Group& group) {
   if (!GroupHasRoom(group)) return;
   for (auto& [key, sub] : group.subscriptions) {
-    if (!sub.reading) Pull(group, sub);
+    // A drained log is read again when its shard logs something (OnShardEvent), not here: that
+    // would be a busy loop of empty reads between this reactor and the shards'.
+    if (!sub.reading && !sub.waiting) Pull(group, sub);
   }
 }
 
@@ -286,6 +300,7 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
   if (route == bot->shards.end()) return;
   sub.reading = true;
   sub.waiting = false;
+  ++group.log_reads;
   std::string group_name = group.name;
   uint64_t cursor = sub.cursor;
   bool from_now = sub.from_now;
@@ -305,7 +320,7 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
       last = log.last_position();
       if (events.size() < batch) {
         // Drained: the next event this shard logs wakes the dispatcher (same thread: no race).
-        wake->waiting[WakeSlot(shard)].store(true, std::memory_order_relaxed);
+        wake->waiting[wake->Slot(shard)].store(true, std::memory_order_relaxed);
       }
     }
     uint64_t new_cursor = events.empty() ? (from_now ? last : cursor) : events.back().position;
@@ -328,6 +343,11 @@ void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
   Subscription& sub = it->second;
   sub.reading = false;
   sub.from_now = false;
+  // A short batch drained the log and armed the shard's wake; a full one, or a wake that came
+  // during the read, means there may be more.
+  const bool more = events.size() >= options_.read_batch || sub.rewake;
+  sub.rewake = false;
+  sub.waiting = !more;
   if (missed > 0) {
     group->dropped += missed;
     if (group->drop_log.ShouldLog()) {
@@ -337,31 +357,34 @@ void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
           group->name, missed, shard.bot.value(), shard.shard.value(), group->dropped);
     }
   }
-  bool full_batch = events.size() >= options_.read_batch;
   for (gateway::LoggedEvent& event : events) {
     if (group->Wants(event, shard.bot)) Route(*group, {std::move(event), shard, sub.shard_count});
   }
   sub.cursor = std::max(sub.cursor, new_cursor);
   // Pumping may already start the next read (when a consumer's queue runs low).
   PumpGroup(*group);
-  if (full_batch && GroupHasRoom(*group)) {
-    Pull(*group, sub);
-  } else if (!full_batch) {
-    sub.waiting = true;
-  }
+  if (more && GroupHasRoom(*group)) Pull(*group, sub);
 }
 
 void Dispatcher::OnShardEvent(gateway::Shard& shard, const gateway::LoggedEvent& event) {
   (void)event;
-  size_t slot = WakeSlot(shard.id());
+  size_t slot = wake_->Slot(shard.id());
   if (!wake_->waiting[slot].exchange(false, std::memory_order_relaxed)) return;
   std::shared_ptr<ShardWake> wake = wake_;
   reactor_.Post([this, wake, slot] {
     if (!wake->alive.load() || shutting_down_) return;
+    // Every subscription in the slot (shards may share one) reads again after this wake: the
+    // slot is disarmed now, so a later event of any of them wakes nobody until a read re-arms it.
     for (auto& [name, group] : groups_) {
-      if (!GroupHasRoom(*group)) continue;
+      const bool room = GroupHasRoom(*group);
       for (auto& [key, sub] : group->subscriptions) {
-        if (sub.waiting && !sub.reading && WakeSlot(key) == slot) Pull(*group, sub);
+        if (wake->Slot(key) != slot) continue;
+        if (sub.reading) {
+          sub.rewake = true;
+        } else if (sub.waiting) {
+          sub.waiting = false;  // read by Pull now, or by WakePulls once the group has room
+          if (room) Pull(*group, sub);
+        }
       }
     }
   });
@@ -671,6 +694,7 @@ std::vector<GroupStatusRow> Dispatcher::Status() {
       row.acked = group->acked;
       row.redelivered = group->redelivered;
       row.dropped = group->dropped;
+      row.log_reads = group->log_reads;
       row.pending = group->orphans.size();
       for (auto& [id, c] : group->consumers) {
         row.pending += c->queued.size();

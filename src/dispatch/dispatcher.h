@@ -53,6 +53,7 @@ struct DispatchOptions {
   size_t max_queued_per_consumer = 4096;  // routed but not yet sent; above it the group waits
   size_t read_batch = 512;                // events read from a shard log at a time
   size_t batch_max_events = 256;          // per message, for batched streams
+  size_t wake_slots = 4096;  // shards hash into this many wake flags (tests force collisions)
 };
 
 enum class CloseReason { kHeartbeatTimeout = 1, kInvalidIdentity = 2, kDrainComplete = 3 };
@@ -106,8 +107,9 @@ struct GroupStatusRow {
   uint64_t delivered = 0;  // events handed to a consumer stream
   uint64_t acked = 0;
   uint64_t redelivered = 0;
-  uint64_t dropped = 0;  // overwritten in a shard log before the group read them
-  uint64_t pending = 0;  // queued for consumers, not yet sent
+  uint64_t dropped = 0;    // overwritten in a shard log before the group read them
+  uint64_t pending = 0;    // queued for consumers, not yet sent
+  uint64_t log_reads = 0;  // reads of shard logs (a read finds up to read_batch events)
   std::vector<ConsumerStatusRow> consumers;
 };
 
