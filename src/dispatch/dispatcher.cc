@@ -124,6 +124,7 @@ struct Dispatcher::Subscription {
   // A wake for this shard's slot came while a read was on its way: that read may have missed an
   // event whose wake went to it, so read again rather than wait.
   bool rewake = false;
+  bool listed = false;  // in its group's `readable` list
 };
 
 struct Dispatcher::Group {
@@ -132,7 +133,10 @@ struct Dispatcher::Group {
   std::shared_ptr<const control::ConfigSnapshot> config;
   uint32_t window = 1000;
   std::map<ConsumerId, std::unique_ptr<Consumer>> consumers;
-  std::map<BotShard, Subscription> subscriptions;
+  std::map<BotShard, Subscription> subscriptions;  // nodes never move: pointers below stay valid
+  // Subscriptions in neither state (see Subscription) that WakePulls reads once there is room.
+  // Rebuilt by SyncSubscriptions, so one missed here waits a second at most.
+  std::vector<Subscription*> readable;
   uint64_t log_reads = 0;
   uint64_t delivered = 0;
   uint64_t acked = 0;
@@ -182,6 +186,7 @@ Dispatcher::~Dispatcher() {
     if (sync_timer_) sync_timer_->Cancel();  // breaks tick -> timer -> callback -> tick
     sync_timer_.reset();
     sync_tick_.reset();
+    by_slot_.clear();
     groups_.clear();
     consumer_groups_.clear();
   });
@@ -266,8 +271,26 @@ void Dispatcher::SyncSubscriptions() {
         ++it;
       }
     }
+    group->readable.clear();
+    for (auto& [key, sub] : group->subscriptions) {
+      sub.listed = false;
+      if (!sub.reading && !sub.waiting) MarkReadable(*group, sub);
+    }
     WakePulls(*group);
   }
+  by_slot_.clear();
+  for (auto& [name, group] : groups_) {
+    for (auto& [key, sub] : group->subscriptions) {
+      by_slot_[wake_->Slot(key)].push_back({group.get(), &sub});
+    }
+  }
+}
+
+void Dispatcher::MarkReadable(Group& group, Subscription& sub) {
+  sub.waiting = false;
+  if (sub.listed) return;
+  sub.listed = true;
+  group.readable.push_back(&sub);
 }
 
 bool Dispatcher::GroupHasRoom(const Group& group) const {
@@ -281,11 +304,15 @@ bool Dispatcher::GroupHasRoom(const Group& group) const {
 }
 
 void Dispatcher::WakePulls(Group& group) {
-  if (!GroupHasRoom(group)) return;
-  for (auto& [key, sub] : group.subscriptions) {
-    // A drained log is read again when its shard logs something (OnShardEvent), not here: that
-    // would be a busy loop of empty reads between this reactor and the shards'.
-    if (!sub.reading && !sub.waiting) Pull(group, sub);
+  // Only the listed subscriptions: a drained log is read again when its shard logs something
+  // (OnShardEvent), not here, which would be a busy loop of empty reads between this reactor and
+  // the shards'; and nothing here walks every subscription (a bot may have thousands of shards).
+  if (group.readable.empty() || !GroupHasRoom(group)) return;
+  std::vector<Subscription*> readable;
+  readable.swap(group.readable);
+  for (Subscription* sub : readable) {
+    sub->listed = false;
+    if (!sub->reading && !sub->waiting) Pull(group, *sub);
   }
 }
 
@@ -363,7 +390,12 @@ void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
   sub.cursor = std::max(sub.cursor, new_cursor);
   // Pumping may already start the next read (when a consumer's queue runs low).
   PumpGroup(*group);
-  if (more && GroupHasRoom(*group)) Pull(*group, sub);
+  if (!more) return;
+  if (GroupHasRoom(*group)) {
+    Pull(*group, sub);
+  } else {
+    MarkReadable(*group, sub);
+  }
 }
 
 void Dispatcher::OnShardEvent(gateway::Shard& shard, const gateway::LoggedEvent& event) {
@@ -375,15 +407,16 @@ void Dispatcher::OnShardEvent(gateway::Shard& shard, const gateway::LoggedEvent&
     if (!wake->alive.load() || shutting_down_) return;
     // Every subscription in the slot (shards may share one) reads again after this wake: the
     // slot is disarmed now, so a later event of any of them wakes nobody until a read re-arms it.
-    for (auto& [name, group] : groups_) {
-      const bool room = GroupHasRoom(*group);
-      for (auto& [key, sub] : group->subscriptions) {
-        if (wake->Slot(key) != slot) continue;
-        if (sub.reading) {
-          sub.rewake = true;
-        } else if (sub.waiting) {
-          sub.waiting = false;  // read by Pull now, or by WakePulls once the group has room
-          if (room) Pull(*group, sub);
+    auto it = by_slot_.find(slot);
+    if (it == by_slot_.end()) return;
+    for (auto [group, sub] : it->second) {
+      if (sub->reading) {
+        sub->rewake = true;
+      } else if (sub->waiting) {
+        if (GroupHasRoom(*group)) {
+          Pull(*group, *sub);
+        } else {
+          MarkReadable(*group, *sub);  // read by WakePulls once the group has room
         }
       }
     }

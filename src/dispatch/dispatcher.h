@@ -176,6 +176,7 @@ class Dispatcher {
   void RemoveConsumer(Group& group, ConsumerId id);
   bool GroupHasRoom(const Group& group) const;
   void WakePulls(Group& group);
+  void MarkReadable(Group& group, Subscription& sub);
   Consumer* FindConsumer(ConsumerId id);
   Group* FindGroup(std::string_view name);
 
@@ -188,6 +189,8 @@ class Dispatcher {
   std::unordered_map<ConsumerId, Group*> consumer_groups_;
   ConsumerId next_consumer_ = 1;
   std::shared_ptr<ShardWake> wake_;  // shared with shard reactors (see OnShardEvent)
+  // Every group's subscriptions by wake slot, rebuilt by SyncSubscriptions.
+  std::unordered_map<size_t, std::vector<std::pair<Group*, Subscription*>>> by_slot_;
   std::shared_ptr<std::function<void()>> sync_tick_;
   std::shared_ptr<Timer> sync_timer_;
   bool shutting_down_ = false;
