@@ -779,6 +779,58 @@ TEST_F(DispatchTest, ShardsSharingAWakeSlotLoseNoWake) {
   ExpectExactlyOnce(expected, Keys(events), "group 'all'");
 }
 
+// The committed sequence (architecture §5): a shard's checkpoint never runs ahead of what every
+// worker group acknowledged. A worker that receives events but acknowledges none of them holds
+// each shard's checkpoint just before the first of them, so a process restarted now would RESUME
+// from there and Discord would replay them (that replay: EngineRestartTest). Once another consumer
+// has taken them over and acknowledged them, the checkpoints catch up with the sessions.
+TEST_F(DispatchTest, CheckpointsStopBeforeTheFirstUnacknowledgedEvent) {
+  ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}, /*heartbeat_timeout=*/60s));
+  auto frozen = Connect({.group = "all", .consumer_id = "frozen"});
+  ASSERT_TRUE(frozen->WaitIdentified());
+  frozen->FreezeAcks();
+  // The group starts "from now" at its first read: pump only after it.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto rows = dispatcher_->Status();
+    return GroupRow(rows, "all")->log_reads > 0;
+  }));
+  auto before = Positions();
+  Pump(300);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  auto expected = LoggedAfter(before);
+  ASSERT_TRUE(frozen->WaitEvents(expected.size(), 30s));
+
+  auto checkpoint_sequence = [&](uint32_t s) -> uint64_t {
+    auto checkpoint = engine_->checkpoints().Load({bot(), ShardId(s)});
+    return checkpoint ? checkpoint->sequence : 0;
+  };
+  for (uint32_t s = 0; s < kShards; ++s) {
+    uint64_t first_unacked = 0, last = 0;
+    for (const auto& e : engine_->Logged({bot(), ShardId(s)})) {
+      if (e.position > before[s] && first_unacked == 0) first_unacked = e.discord_sequence;
+      last = e.discord_sequence;
+    }
+    ASSERT_GT(first_unacked, 0u) << "shard " << s << " logged nothing";
+    ASSERT_GT(last, first_unacked);
+    EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence(s) == first_unacked - 1; }, 10s))
+        << "shard " << s << ": checkpoint at " << checkpoint_sequence(s)
+        << ", first unacknowledged " << first_unacked << ", session at " << last;
+  }
+
+  // Another consumer takes the events over (the frozen one's call ends; after the grace period
+  // its unacknowledged events are redelivered) and acknowledges them.
+  auto taker = Connect({.group = "all", .consumer_id = "taker"});
+  ASSERT_TRUE(taker->WaitIdentified());
+  frozen->Cancel();
+  ASSERT_TRUE(taker->WaitEvents(expected.size(), 30s));
+  for (uint32_t s = 0; s < kShards; ++s) {
+    const uint64_t session = engine_->Logged({bot(), ShardId(s)}).back().discord_sequence;
+    EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence(s) == session; }, 10s))
+        << "shard " << s << ": checkpoint at " << checkpoint_sequence(s) << ", session at "
+        << session;
+  }
+}
+
 // A consumer killed without draining (call cancelled, its last events unacknowledged): after the
 // grace period its unacknowledged and queued events reach the others; nothing is lost.
 TEST_F(DispatchTest, KilledConsumerEventsReachTheOthers) {

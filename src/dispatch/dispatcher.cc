@@ -125,6 +125,36 @@ struct Dispatcher::Subscription {
   // event whose wake went to it, so read again rather than wait.
   bool rewake = false;
   bool listed = false;  // in its group's `readable` list
+  // Delivery: every event at a log position <= done_upto is acknowledged (or not wanted, or
+  // dropped and counted); `done` holds the positions after it that were read, true once
+  // acknowledged. Its first entry is false whenever it is not empty.
+  uint64_t done_upto = 0;
+  std::deque<bool> done;
+
+  // Positions up to `upto` not seen are done (skipped or overwritten).
+  void SkipTo(uint64_t upto) {
+    if (done.empty()) {
+      done_upto = std::max(done_upto, upto);
+      return;
+    }
+    while (done_upto + done.size() < upto) done.push_back(true);
+  }
+  void AddRead(uint64_t position, bool is_done) {
+    SkipTo(position - 1);
+    if (done.empty() && is_done) {
+      done_upto = position;
+    } else {
+      done.push_back(is_done);
+    }
+  }
+  void MarkDone(uint64_t position) {
+    if (position <= done_upto || position - done_upto > done.size()) return;
+    done[position - done_upto - 1] = true;
+    while (!done.empty() && done.front()) {
+      done.pop_front();
+      ++done_upto;
+    }
+  }
 };
 
 struct Dispatcher::Group {
@@ -169,6 +199,7 @@ Dispatcher::Dispatcher(Reactor& reactor, const Clock& clock, DispatchOptions opt
     *tick = [this, wake, timer, weak = std::weak_ptr<std::function<void()>>(tick)] {
       if (!wake->alive.load() || shutting_down_) return;
       SyncSubscriptions();
+      PublishDelivered();
       if (auto next = weak.lock()) timer->RunAfter(kSyncInterval, [next] { (*next)(); });
     };
     sync_tick_ = tick;
@@ -286,6 +317,39 @@ void Dispatcher::SyncSubscriptions() {
   }
 }
 
+void Dispatcher::Delivered(Group& group, const RoutedEvent& routed) {
+  auto it = group.subscriptions.find(routed.shard);
+  if (it != group.subscriptions.end()) it->second.MarkDone(routed.event.position);
+}
+
+void Dispatcher::PublishDelivered() {
+  // Per shard, the lowest position every group has delivered up to; sent to the shard (its
+  // checkpoints hold back to it) when it changed.
+  std::unordered_map<BotShard, std::optional<uint64_t>> lowest;
+  for (auto& [name, group] : groups_) {
+    for (auto& [key, sub] : group->subscriptions) {
+      if (sub.from_now) continue;  // before its first read "now" is not known: nothing to hold
+      auto& value = lowest[key];
+      value = value ? std::min(*value, sub.done_upto) : sub.done_upto;
+    }
+  }
+  auto routes = shards_.Routes();
+  for (const auto& [bot, routed] : routes->bots) {
+    for (const auto& [id, route] : routed.shards) {
+      BotShard key{BotId(bot), ShardId(id)};
+      auto found = lowest.find(key);
+      std::optional<uint64_t> value = found == lowest.end() ? std::nullopt : found->second;
+      auto [it, fresh] = published_.try_emplace(key, value);
+      if (!fresh && it->second == value) continue;
+      it->second = value;
+      std::shared_ptr<gateway::ShardHandle> handle = route.handle;
+      route.reactor->Post([handle, value] {
+        if (handle->shard != nullptr) handle->shard->SetDeliveredPosition(value);
+      });
+    }
+  }
+}
+
 void Dispatcher::MarkReadable(Group& group, Subscription& sub) {
   sub.waiting = false;
   if (sub.listed) return;
@@ -385,8 +449,11 @@ void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
     }
   }
   for (gateway::LoggedEvent& event : events) {
-    if (group->Wants(event, shard.bot)) Route(*group, {std::move(event), shard, sub.shard_count});
+    const bool wanted = group->Wants(event, shard.bot);
+    sub.AddRead(event.position, /*is_done=*/!wanted);
+    if (wanted) Route(*group, {std::move(event), shard, sub.shard_count});
   }
+  sub.SkipTo(new_cursor);
   sub.cursor = std::max(sub.cursor, new_cursor);
   // Pumping may already start the next read (when a consumer's queue runs low).
   PumpGroup(*group);
@@ -523,6 +590,7 @@ void Dispatcher::Attach(ConsumerRequest request, std::shared_ptr<ConsumerStream>
       // order, with the sequence numbers it had.
       uint64_t received = request.last_sequence;
       while (!consumer->in_flight.empty() && consumer->in_flight.front().sequence <= received) {
+        Delivered(*group, consumer->in_flight.front().routed);
         consumer->in_flight.pop_front();
         ++group->acked;
       }
@@ -573,8 +641,11 @@ void Dispatcher::Ack(ConsumerId id, std::string nonce, uint64_t sequence) {
     // The worker received everything up to `sequence` (Java sends the last received, and 0 when
     // nothing arrived yet).
     while (!c->in_flight.empty() && c->in_flight.front().sequence <= sequence) {
+      if (group != nullptr) {
+        Delivered(*group, c->in_flight.front().routed);
+        ++group->acked;
+      }
       c->in_flight.pop_front();
-      if (group != nullptr) ++group->acked;
     }
     if (nonce.starts_with("ack-")) {
       c->ack_requested = false;
@@ -610,7 +681,8 @@ void Dispatcher::Reroute(Group& group, Consumer& leaving) {
     } else if (group.orphans.size() < options_.max_queued_per_consumer * 4) {
       group.orphans.push_back(std::move(routed));
     } else {
-      ++group.dropped;  // bounded: counted, and the log line says so
+      Delivered(group, routed);  // lost, not pending: it must not hold checkpoints back forever
+      ++group.dropped;           // bounded: counted, and the log line says so
       if (group.drop_log.ShouldLog()) {
         log::Warn(
             "worker group {}: no consumer left and the waiting buffer is full; {} events "

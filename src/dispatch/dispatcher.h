@@ -177,6 +177,9 @@ class Dispatcher {
   bool GroupHasRoom(const Group& group) const;
   void WakePulls(Group& group);
   void MarkReadable(Group& group, Subscription& sub);
+  // Delivery tracking (the committed sequence, architecture §5).
+  void Delivered(Group& group, const RoutedEvent& routed);  // acknowledged, or dropped
+  void PublishDelivered();  // each shard's lowest delivered log position, to the shard
   Consumer* FindConsumer(ConsumerId id);
   Group* FindGroup(std::string_view name);
 
@@ -191,6 +194,7 @@ class Dispatcher {
   std::shared_ptr<ShardWake> wake_;  // shared with shard reactors (see OnShardEvent)
   // Every group's subscriptions by wake slot, rebuilt by SyncSubscriptions.
   std::unordered_map<size_t, std::vector<std::pair<Group*, Subscription*>>> by_slot_;
+  std::unordered_map<BotShard, std::optional<uint64_t>> published_;  // by PublishDelivered
   std::shared_ptr<std::function<void()>> sync_tick_;
   std::shared_ptr<Timer> sync_timer_;
   bool shutting_down_ = false;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,9 @@ class EventLog {
   // Copies up to `max` events after `after` into `out` (appending). Returns the number of events
   // after `after` that were already overwritten (0 normally).
   uint64_t ReadAfter(uint64_t after, size_t max, std::vector<LoggedEvent>* out) const;
+
+  // The Discord sequence of the event at `position`, if the log still holds it.
+  std::optional<uint64_t> DiscordSequenceAt(uint64_t position) const;
 
   uint64_t last_position() const { return next_position_ - 1; }
   // The oldest position still held (last_position() + 1 when empty).

@@ -56,7 +56,7 @@ void Shard::Stop(bool keep_resumable) {
   checkpoint_timer_.Cancel();
   if (keep_resumable) {
     // Save exactly where we stop: the next owner resumes from here.
-    if (checkpoints_ != nullptr) checkpoints_->Save(id_, session_->checkpoint());
+    if (checkpoints_ != nullptr) checkpoints_->Save(id_, CommittedCheckpoint());
   } else if (checkpoints_ != nullptr) {
     checkpoints_->Erase(id_);
   }
@@ -66,13 +66,28 @@ void Shard::Stop(bool keep_resumable) {
 
 void Shard::SaveCheckpoint() {
   if (checkpoints_ != nullptr) {
-    discord::SessionCheckpoint checkpoint = session_->checkpoint();
+    discord::SessionCheckpoint checkpoint = CommittedCheckpoint();
     if (checkpoint.valid() && checkpoint.sequence != checkpointed_sequence_) {
       checkpoints_->Save(id_, checkpoint);
       checkpointed_sequence_ = checkpoint.sequence;
     }
   }
   checkpoint_timer_.RunAfter(kCheckpointInterval, [this] { SaveCheckpoint(); });
+}
+
+discord::SessionCheckpoint Shard::CommittedCheckpoint() const {
+  discord::SessionCheckpoint checkpoint = session_->checkpoint();
+  if (!delivered_position_ || *delivered_position_ >= log_.last_position()) return checkpoint;
+  // The first event not yet delivered everywhere. Older than the log: overwritten, already
+  // counted as dropped. Older than this session: Discord cannot replay it, but this session's
+  // events after it are not delivered either: resume from the session's start.
+  uint64_t first =
+      std::max({*delivered_position_ + 1, log_.first_position(), session_first_position_});
+  std::optional<uint64_t> sequence = log_.DiscordSequenceAt(first);
+  if (sequence && *sequence > 0) {
+    checkpoint.sequence = std::min(checkpoint.sequence, *sequence - 1);
+  }
+  return checkpoint;
 }
 
 ShardStats Shard::Stats() const {
@@ -148,15 +163,16 @@ void Shard::OnReady(discord::ReadyEvent& event) {
   auto* ready = envelope_.mutable_ready_event();
   (void)ready;
   Emit(envelope_, "READY", GuildId(), id_.shard.value());
+  session_first_position_ = log_.last_position();
   chunker_->OnSessionReady();
-  if (checkpoints_ != nullptr) checkpoints_->Save(id_, session_->checkpoint());
+  if (checkpoints_ != nullptr) checkpoints_->Save(id_, CommittedCheckpoint());
 }
 
 void Shard::OnResumed() {
   envelope_.mutable_resume_event();
   Emit(envelope_, "RESUMED", GuildId(), id_.shard.value());
   chunker_->OnSessionReady();
-  if (checkpoints_ != nullptr) checkpoints_->Save(id_, session_->checkpoint());
+  if (checkpoints_ != nullptr) checkpoints_->Save(id_, CommittedCheckpoint());
 }
 
 // ---------------------------------------------------------------------------------------------

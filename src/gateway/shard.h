@@ -94,6 +94,15 @@ class Shard final : public discord::GatewayEventHandler {
 
   ShardStats Stats() const;
 
+  // Delivery (architecture §5, the committed sequence): every subscribed worker group has
+  // acknowledged (or does not want) every logged event up to log position `position`; nullopt:
+  // no group constrains this shard. Set by the dispatcher about once a second, on this reactor.
+  // Checkpoints then never run ahead of it: a restarted process RESUMEs from before the first
+  // event some group has not acknowledged, and Discord replays it.
+  void SetDeliveredPosition(std::optional<uint64_t> position) { delivered_position_ = position; }
+  // The session checkpoint to save: the session's, its sequence held back to the committed one.
+  discord::SessionCheckpoint CommittedCheckpoint() const;
+
  private:
   // GatewayEventHandler.
   void OnHello(uint32_t) override {}
@@ -163,6 +172,8 @@ class Shard final : public discord::GatewayEventHandler {
   std::string buffer_;  // a MESSAGE_CREATE's message, serialized, when the cache keeps none
   Timer checkpoint_timer_;
   uint64_t checkpointed_sequence_ = 0;
+  std::optional<uint64_t> delivered_position_;
+  uint64_t session_first_position_ = 0;  // the log position of the current session's READY
 };
 
 }  // namespace pylon::gateway
