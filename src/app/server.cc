@@ -262,6 +262,10 @@ Status Server::Parts::Build() {
   });
   auto snapshot = control->Snapshot();
   dispatcher->UpdateConfig(snapshot);
+  // The saved groups exist in the dispatcher before any shard starts: they subscribe to each shard
+  // from its first event (what a RESUME replays included), not "from now" as a group created
+  // later does.
+  CallBlocking(*dispatch_reactor, [] {});
   push->UpdateConfig(snapshot);
   runner->OnConfig(snapshot);
 
