@@ -14,6 +14,7 @@ namespace pylon::dispatch {
 namespace {
 
 constexpr auto kSyncInterval = std::chrono::seconds(1);
+constexpr size_t kMaxTrackedPositions = 1 << 20;  // per subscription (one byte each)
 
 uint64_t Mix(uint64_t x) {
   x ^= x >> 33;
@@ -143,8 +144,19 @@ struct Dispatcher::Subscription {
     SkipTo(position - 1);
     if (done.empty() && is_done) {
       done_upto = position;
-    } else {
-      done.push_back(is_done);
+      return;
+    }
+    done.push_back(is_done);
+    // Bounded: an event that stays pending (one no consumer accepts, waiting for one that does)
+    // stops holding checkpoints back once this many later events were read; the log no longer
+    // holds it by then either. The event itself stays pending.
+    while (done.size() > kMaxTrackedPositions) {
+      done.pop_front();
+      ++done_upto;
+      while (!done.empty() && done.front()) {
+        done.pop_front();
+        ++done_upto;
+      }
     }
   }
   void MarkDone(uint64_t position) {
