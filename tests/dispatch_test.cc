@@ -425,6 +425,7 @@ class DispatchTest : public ::testing::Test {
   void Start(std::vector<GroupDef> groups, Duration heartbeat_timeout = 5s, uint32_t guilds = 24) {
     EngineFixtureOptions engine;
     engine.sim = SmallSim(guilds, guilds * 100);
+    engine.checkpoint_hold = checkpoint_hold_;
     // Not SmallSim's 500 ms: flat-out pumping on a busy 2-core machine would make zombies.
     engine.sim.gateway.heartbeat_interval = 3s;
     engine.sim.gateway.identify_interval = 200ms;
@@ -645,6 +646,7 @@ class DispatchTest : public ::testing::Test {
   std::vector<GuildId> guilds_;
   uint64_t pump_target_ = 0;  // the simulator's generated() when the last Pump is done
   size_t wake_slots_ = 0;     // set before Start: DispatchOptions::wake_slots (0: the default)
+  Duration checkpoint_hold_ = 60s;  // set before Start: HostOptions::checkpoint_hold
 };
 
 std::vector<Worker*> Ptrs(const std::vector<std::unique_ptr<Worker>>& workers) {
@@ -829,6 +831,44 @@ TEST_F(DispatchTest, CheckpointsStopBeforeTheFirstUnacknowledgedEvent) {
         << "shard " << s << ": checkpoint at " << checkpoint_sequence(s) << ", session at "
         << session;
   }
+}
+
+// An undelivered event holds checkpoints back only while it is younger than the hold: a group
+// whose workers are gone must not push the RESUME point past what Discord still replays.
+TEST_F(DispatchTest, OldUndeliveredEventsStopHoldingCheckpoints) {
+  checkpoint_hold_ = 4s;
+  ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}, /*heartbeat_timeout=*/60s));
+  auto frozen = Connect({.group = "all", .consumer_id = "frozen"});
+  ASSERT_TRUE(frozen->WaitIdentified());
+  frozen->FreezeAcks();
+  ASSERT_TRUE(WaitUntil([&] {
+    auto rows = dispatcher_->Status();
+    return GroupRow(rows, "all")->log_reads > 0;
+  }));
+  auto before = Positions();
+  Pump(300);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  ASSERT_TRUE(frozen->WaitEvents(LoggedAfter(before).size(), 30s));
+  const auto shard = BotShard{bot(), ShardId(0)};
+  uint64_t first_unacked = 0;
+  for (const auto& e : engine_->Logged(shard)) {
+    if (e.position > before[0]) {
+      first_unacked = e.discord_sequence;
+      break;
+    }
+  }
+  ASSERT_GT(first_unacked, 0u);
+  const uint64_t session = engine_->Logged(shard).back().discord_sequence;
+  auto checkpoint_sequence = [&] {
+    auto checkpoint = engine_->checkpoints().Load(shard);
+    return checkpoint ? checkpoint->sequence : 0;
+  };
+  EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence() == first_unacked - 1; }, 3s))
+      << "not held: checkpoint at " << checkpoint_sequence();
+  EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence() == session; }, 10s))
+      << "still held after the hold: checkpoint at " << checkpoint_sequence() << ", session at "
+      << session;
+  EXPECT_EQ(frozen->acked(), 0u) << "the events were acknowledged after all";
 }
 
 // A consumer killed without draining (call cancelled, its last events unacknowledged): after the

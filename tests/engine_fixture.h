@@ -37,6 +37,7 @@ struct EngineFixtureOptions {
   // of in memory, so that a host made by StartHost() after StopHost() resumes from them as a
   // restarted process would.
   bool file_checkpoints = false;
+  Duration checkpoint_hold = 60s;  // HostOptions::checkpoint_hold
 };
 
 class EngineFixture {
@@ -92,6 +93,7 @@ class EngineFixture {
     host.compression = options_.compression;
     host.tls.ca_file = ca_file_;
     host.event_log_capacity = options_.event_log_capacity;
+    host.checkpoint_hold = options_.checkpoint_hold;
     host.identify.interval = options_.identify_interval;
     host_ = std::make_unique<gateway::ShardHost>(*pool_, clock_, host, store);
   }

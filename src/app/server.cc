@@ -238,6 +238,7 @@ Status Server::Parts::Build() {
   host.compression = ToCompression(config.discord_compression);
   host.tls.ca_file = config.discord_ca_file;
   host.event_log_capacity = config.event_log_capacity;
+  host.checkpoint_hold = config.checkpoint_hold;
   shards = std::make_unique<gateway::ShardHost>(*reactors, *clock, host, checkpoints.get());
 
   dispatch::DispatchOptions dispatch_options;

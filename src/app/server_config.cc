@@ -30,8 +30,10 @@ const ConfigSchema<ServerConfig>& ServerConfigSchema() {
         .Choice("discord.compression", &ServerConfig::discord_compression,
                 {"zlib-stream", "zstd-stream", "none"})
         .Integer("runtime.reactors", &ServerConfig::reactors, 0, 256, "0: one per core")
-        .Integer("gateway.event_log_capacity", &ServerConfig::event_log_capacity, 1024,
-                 16'777'216, "events kept per shard for worker groups to read")
+        .Integer("gateway.event_log_capacity", &ServerConfig::event_log_capacity, 1024, 16'777'216,
+                 "events kept per shard for worker groups to read")
+        .Duration("gateway.checkpoint_hold", &ServerConfig::checkpoint_hold,
+                  "how old an unacknowledged event may be and still be replayed after a restart")
         .Duration("dispatch.heartbeat_interval", &ServerConfig::heartbeat_interval)
         .Duration("dispatch.heartbeat_timeout", &ServerConfig::heartbeat_timeout)
         .Duration("dispatch.reconnect_grace", &ServerConfig::reconnect_grace)
@@ -41,8 +43,7 @@ const ConfigSchema<ServerConfig>& ServerConfigSchema() {
                   "how long GetGuildMember waits for a member fetched on a cache miss")
         .Duration("shutdown.grace", &ServerConfig::shutdown_grace,
                   "how long SIGTERM waits for workers to drain")
-        .Choice("log.level", &ServerConfig::log_level,
-                {"trace", "debug", "info", "warn", "error"})
+        .Choice("log.level", &ServerConfig::log_level, {"trace", "debug", "info", "warn", "error"})
         .String("log.file", &ServerConfig::log_file, "empty: standard error");
     return s;
   }();
@@ -59,8 +60,8 @@ Status ValidateServerConfig(const ServerConfig& config) {
   auto check_address = [](std::string_view key, const std::string& address) -> Status {
     size_t colon = address.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
-      return InvalidArgument("key '" + std::string(key) + "': expected host:port, got '" +
-                             address + "'");
+      return InvalidArgument("key '" + std::string(key) + "': expected host:port, got '" + address +
+                             "'");
     }
     for (char c : address.substr(colon + 1)) {
       if (c < '0' || c > '9') {

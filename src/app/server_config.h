@@ -16,14 +16,15 @@ struct ServerConfig {
   std::string data_dir = "./pylon-data";
   std::string grpc_listen = "127.0.0.1:4021";
   std::string http_listen = "127.0.0.1:4022";  // /metrics, /healthz, /api/v10 (REST)
-  std::string admin_token_file;                 // default: <data_dir>/admin-token (created)
-  std::string store_key_file;                   // default: <data_dir>/token-key (created)
-  std::string anonymous = "auto";               // auto: allowed when gRPC listens on loopback
+  std::string admin_token_file;                // default: <data_dir>/admin-token (created)
+  std::string store_key_file;                  // default: <data_dir>/token-key (created)
+  std::string anonymous = "auto";              // auto: allowed when gRPC listens on loopback
   std::string discord_api_base = "https://discord.com/api/v10";
   std::string discord_ca_file;
   std::string discord_compression = "zlib-stream";
   uint32_t reactors = 0;  // 0: one per core
   uint32_t event_log_capacity = 65536;
+  std::chrono::milliseconds checkpoint_hold{60000};
   std::chrono::milliseconds heartbeat_interval{5000};
   std::chrono::milliseconds heartbeat_timeout{15000};
   std::chrono::milliseconds reconnect_grace{10000};

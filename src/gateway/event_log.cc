@@ -39,9 +39,9 @@ uint64_t EventLog::ReadAfter(uint64_t after, size_t max, std::vector<LoggedEvent
   return missed;
 }
 
-std::optional<uint64_t> EventLog::DiscordSequenceAt(uint64_t position) const {
-  if (position < first_position() || position > last_position()) return std::nullopt;
-  return slots_[(head_ + (position - first_position())) % slots_.size()].discord_sequence;
+const LoggedEvent* EventLog::At(uint64_t position) const {
+  if (position < first_position() || position > last_position()) return nullptr;
+  return &slots_[(head_ + (position - first_position())) % slots_.size()];
 }
 
 }  // namespace pylon::gateway

@@ -48,8 +48,8 @@ class EventLog {
   // after `after` that were already overwritten (0 normally).
   uint64_t ReadAfter(uint64_t after, size_t max, std::vector<LoggedEvent>* out) const;
 
-  // The Discord sequence of the event at `position`, if the log still holds it.
-  std::optional<uint64_t> DiscordSequenceAt(uint64_t position) const;
+  // The event at `position`, or null if the log does not hold it (any more).
+  const LoggedEvent* At(uint64_t position) const;
 
   uint64_t last_position() const { return next_position_ - 1; }
   // The oldest position still held (last_position() + 1 when empty).

@@ -83,9 +83,24 @@ discord::SessionCheckpoint Shard::CommittedCheckpoint() const {
   // events after it are not delivered either: resume from the session's start.
   uint64_t first =
       std::max({*delivered_position_ + 1, log_.first_position(), session_first_position_});
-  std::optional<uint64_t> sequence = log_.DiscordSequenceAt(first);
-  if (sequence && *sequence > 0) {
-    checkpoint.sequence = std::min(checkpoint.sequence, *sequence - 1);
+  // Older than checkpoint_hold: not held for (ShardConfig). Receipt times grow with the position:
+  // binary search.
+  const int64_t oldest_us =
+      clock_.UnixMs() * 1000 -
+      std::chrono::duration_cast<std::chrono::microseconds>(config_.checkpoint_hold).count();
+  uint64_t low = first, high = log_.last_position() + 1;
+  while (low < high) {
+    uint64_t middle = low + (high - low) / 2;
+    const LoggedEvent* event = log_.At(middle);
+    if (event != nullptr && event->received_unix_us < oldest_us) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  const LoggedEvent* event = log_.At(low);
+  if (event != nullptr && event->discord_sequence > 0) {
+    checkpoint.sequence = std::min(checkpoint.sequence, event->discord_sequence - 1);
   }
   return checkpoint;
 }

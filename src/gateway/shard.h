@@ -38,6 +38,10 @@ struct ShardConfig {
   cache::CacheOptions cache;
   ChunkerOptions chunking;  // its intent flags are derived from session.intents
   size_t event_log_capacity = 1 << 16;
+  // Undelivered events older than this no longer hold the checkpoint back (CommittedCheckpoint):
+  // a group whose workers are gone must not push the RESUME point past what Discord still
+  // replays, which would cost every group a new session.
+  Duration checkpoint_hold = std::chrono::seconds(60);
 };
 
 // Where shards save their session so that a restarted process (or another node) resumes it.

@@ -86,6 +86,7 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
     config.cache = spec.cache;
     config.chunking.policy = spec.chunking;
     config.event_log_capacity = options_.event_log_capacity;
+    config.checkpoint_hold = options_.checkpoint_hold;
     discord::IdentifyScheduler* scheduler = runtime->scheduler.get();
     auto shard = CallBlocking(reactor, [&, scheduler]() -> Shard* {
       auto* s = new Shard(reactor, clock_, std::move(config), *scheduler, checkpoints_);

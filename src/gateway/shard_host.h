@@ -10,8 +10,8 @@
 
 #pragma once
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +46,7 @@ struct HostOptions {
   discord::TransportCompression compression = discord::TransportCompression::kZlibStream;
   net::TlsClientOptions tls;  // for the gateway and the REST calls (CA file for the simulator)
   size_t event_log_capacity = 1 << 16;
+  Duration checkpoint_hold = std::chrono::seconds(60);  // ShardConfig::checkpoint_hold
   discord::LocalIdentifyScheduler::Options identify;
 };
 
