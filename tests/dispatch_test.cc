@@ -817,6 +817,12 @@ TEST_F(DispatchTest, CheckpointsStopBeforeTheFirstUnacknowledgedEvent) {
     EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence(s) == first_unacked - 1; }, 10s))
         << "shard " << s << ": checkpoint at " << checkpoint_sequence(s)
         << ", first unacknowledged " << first_unacked << ", session at " << last;
+    // What /metrics shows as pylon_shard_committed_sequence.
+    for (const auto& summary : engine_->host().Summaries()) {
+      if (summary.id.shard.value() != s) continue;
+      EXPECT_EQ(summary.stats.committed_sequence, first_unacked - 1) << "shard " << s;
+      EXPECT_GE(summary.stats.session.sequence, last) << "shard " << s;
+    }
   }
 
   // Another consumer takes the events over (the frozen one's call ends; after the grace period

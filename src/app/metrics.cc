@@ -198,6 +198,13 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
     w.Sample("pylon_shard_sequence", {{"bot", bot}, {"shard", shard}},
              static_cast<double>(s.stats.session.sequence));
   }
+  w.Family("pylon_shard_committed_sequence", "gauge",
+           "The sequence a restart would resume from: every worker group acknowledged up to it.");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_committed_sequence", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.committed_sequence));
+  }
   w.Family("pylon_shard_latency_milliseconds", "gauge", "Last heartbeat round trip.");
   for (const auto& s : shards) {
     auto [bot, shard] = shard_labels(s);

@@ -108,6 +108,7 @@ discord::SessionCheckpoint Shard::CommittedCheckpoint() const {
 ShardStats Shard::Stats() const {
   ShardStats stats;
   stats.session = session_->stats();
+  stats.committed_sequence = CommittedCheckpoint().sequence;
   stats.events_logged = log_.last_position();
   stats.events_overwritten = events_overwritten_;
   stats.malformed = malformed_;

@@ -65,6 +65,9 @@ struct ShardStats {
   cache::ShardCache::Counts cache_counts;
   std::array<cache::KindUsage, cache::kKindCount> cache_usage{};  // by cache::Kind
   uint32_t guilds = 0;
+  // The sequence a restart would RESUME from (CommittedCheckpoint): behind session.sequence by
+  // what some worker group has not acknowledged yet.
+  uint64_t committed_sequence = 0;
   ChunkerProgress chunking;
 };
 
