@@ -440,6 +440,7 @@ class DispatchTest : public ::testing::Test {
     // it does under load with the default 512).
     options.read_batch = 32;
     if (wake_slots_ != 0) options.wake_slots = wake_slots_;
+    options.sync_interval = sync_interval_;
     dispatcher_ = std::make_unique<dispatch::Dispatcher>(dispatch_reactor_, engine_->clock(),
                                                          options, engine_->host());
     engine_->host().set_event_listener(
@@ -655,6 +656,7 @@ class DispatchTest : public ::testing::Test {
   uint64_t pump_target_ = 0;  // the simulator's generated() when the last Pump is done
   size_t wake_slots_ = 0;     // set before Start: DispatchOptions::wake_slots (0: the default)
   Duration checkpoint_hold_ = 60s;  // set before Start: HostOptions::checkpoint_hold
+  Duration sync_interval_ = 1s;     // set before Start: DispatchOptions::sync_interval
 };
 
 std::vector<Worker*> Ptrs(const std::vector<std::unique_ptr<Worker>>& workers) {
@@ -883,6 +885,48 @@ TEST_F(DispatchTest, OldUndeliveredEventsStopHoldingCheckpoints) {
       << "still held after the hold: checkpoint at " << checkpoint_sequence() << ", session at "
       << session;
   EXPECT_EQ(frozen->acked(), 0u) << "the events were acknowledged after all";
+}
+
+// A bot restarted in place (its gateway settings changed: new shards under the same ids, whose
+// logs start again at position 1): the group reads the new logs from their start, not from the
+// old logs' cursor, and loses nothing.
+TEST_F(DispatchTest, ABotRestartedInPlaceIsReadFromItsNewLogsStart) {
+  // No subscription sync during the test: BotRunner's remove-and-add is quicker than the sync, so
+  // the subscription outlives the old shards; here it must, however long stopping them takes.
+  sync_interval_ = 1h;
+  ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}));
+  auto worker = Connect({.group = "all", .consumer_id = "w"});
+  ASSERT_TRUE(worker->WaitIdentified());
+  auto before = Positions();
+  Pump(500);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  size_t received = LoggedAfter(before).size();
+  ASSERT_TRUE(worker->WaitEvents(received, 30s));
+  const auto old_last = Positions();
+
+  // As BotRunner does when a bot's settings change: remove, then add again at once.
+  ASSERT_TRUE(engine_->host().RemoveBot(bot(), /*keep_resumable=*/false).ok());
+  ASSERT_TRUE(engine_->host().AddBot(spec_).ok());
+  ASSERT_TRUE(engine_->WaitReady(kShards));
+  ASSERT_TRUE(WaitQuiet());
+  auto fresh = Positions();
+  for (uint32_t s = 0; s < kShards; ++s) {
+    // The new events' positions stay below where the group had read the old log.
+    ASSERT_LT(fresh[s] + 100, old_last[s]) << "the new log is not shorter: the test proves little";
+  }
+  const size_t since_restart = LoggedAfter({}).size();  // the new logs, READY onwards
+  Pump(100);
+  ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
+  auto expected = LoggedAfter(fresh);
+  ASSERT_FALSE(expected.empty());
+  EXPECT_TRUE(worker->WaitEvents(received + since_restart + expected.size(), 30s))
+      << "got " << worker->event_count() - received << " of " << since_restart + expected.size()
+      << " events of the new shards";
+  std::set<std::string> keys;
+  for (auto& key : Keys(worker->events())) keys.insert(std::move(key));
+  size_t missing = 0;
+  for (const auto& e : expected) missing += keys.count(e.key) ? 0 : 1;
+  EXPECT_EQ(missing, 0u) << "events of the restarted shards never delivered";
 }
 
 // A consumer killed without draining (call cancelled, its last events unacknowledged): after the

@@ -13,7 +13,6 @@
 namespace pylon::dispatch {
 namespace {
 
-constexpr auto kSyncInterval = std::chrono::seconds(1);
 constexpr size_t kMaxTrackedPositions = 1 << 20;  // per subscription (one byte each)
 
 uint64_t Mix(uint64_t x) {
@@ -114,6 +113,9 @@ struct Dispatcher::Consumer {
 
 struct Dispatcher::Subscription {
   BotShard shard;
+  // The shard this cursor reads. A bot restarted with new settings gets new shards (new logs, from
+  // position 1) under the same id: the next read notices and starts over.
+  std::shared_ptr<gateway::ShardHandle> handle;
   uint32_t shard_count = 0;
   uint64_t cursor = 0;    // the last log position read
   bool from_now = false;  // the first read starts at the end of the log
@@ -212,7 +214,7 @@ Dispatcher::Dispatcher(Reactor& reactor, const Clock& clock, DispatchOptions opt
       if (!wake->alive.load() || shutting_down_) return;
       SyncSubscriptions();
       PublishDelivered();
-      if (auto next = weak.lock()) timer->RunAfter(kSyncInterval, [next] { (*next)(); });
+      if (auto next = weak.lock()) timer->RunAfter(options_.sync_interval, [next] { (*next)(); });
     };
     sync_tick_ = tick;
     sync_timer_ = timer;  // cancelled by the destructor: its pending callback holds `tick`
@@ -337,15 +339,22 @@ void Dispatcher::Delivered(Group& group, const RoutedEvent& routed) {
 void Dispatcher::PublishDelivered() {
   // Per shard, the lowest position every group has delivered up to; sent to the shard (its
   // checkpoints hold back to it) when it changed.
+  auto routes = shards_.Routes();
   std::unordered_map<BotShard, std::optional<uint64_t>> lowest;
   for (auto& [name, group] : groups_) {
     for (auto& [key, sub] : group->subscriptions) {
       if (sub.from_now) continue;  // before its first read "now" is not known: nothing to hold
+      const auto* bot = routes->FindBot(key.bot);
+      if (bot == nullptr) continue;
+      auto route = bot->shards.find(key.shard.value());
+      if (route == bot->shards.end()) continue;
+      // Positions of another incarnation's log (a restarted shard, before the next read) mean
+      // nothing to this one: hold it at its start.
+      const uint64_t done = sub.handle == route->second.handle ? sub.done_upto : 0;
       auto& value = lowest[key];
-      value = value ? std::min(*value, sub.done_upto) : sub.done_upto;
+      value = value ? std::min(*value, done) : done;
     }
   }
-  auto routes = shards_.Routes();
   for (const auto& [bot, routed] : routes->bots) {
     for (const auto& [id, route] : routed.shards) {
       BotShard key{BotId(bot), ShardId(id)};
@@ -398,9 +407,30 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
   if (sub.reading) return;
   auto routes = shards_.Routes();
   const auto* bot = routes->FindBot(sub.shard.bot);
-  if (bot == nullptr) return;
-  auto route = bot->shards.find(sub.shard.shard.value());
-  if (route == bot->shards.end()) return;
+  const gateway::ShardRoute* route = nullptr;
+  if (bot != nullptr) {
+    auto found = bot->shards.find(sub.shard.shard.value());
+    if (found != bot->shards.end()) route = &found->second;
+  }
+  if (route == nullptr) {
+    // Not routed right now (its bot restarting: new shards log before their routes are
+    // published). The wake that brought us here is spent, so waiting would wait forever: read
+    // again at the next WakePulls (or the subscription sync drops it if the shard is gone).
+    MarkReadable(group, sub);
+    return;
+  }
+  if (sub.handle != route->handle) {
+    if (sub.handle != nullptr) {
+      log::Info(
+          "worker group {}: bot {} shard {} was restarted; reading its new log from the start",
+          group.name, sub.shard.bot.value(), sub.shard.shard.value());
+      sub.cursor = 0;
+      sub.from_now = false;
+      sub.done_upto = 0;
+      sub.done.clear();
+    }
+    sub.handle = route->handle;
+  }
   sub.reading = true;
   sub.waiting = false;
   ++group.log_reads;
@@ -409,10 +439,10 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
   bool from_now = sub.from_now;
   size_t batch = options_.read_batch;
   BotShard shard = sub.shard;
-  std::shared_ptr<gateway::ShardHandle> handle = route->second.handle;
+  std::shared_ptr<gateway::ShardHandle> handle = route->handle;
   std::shared_ptr<ShardWake> wake = wake_;
   Reactor& dispatch = reactor_;
-  bool posted = route->second.reactor->Post([=, this, &dispatch]() mutable {
+  bool posted = route->reactor->Post([=, this, &dispatch]() mutable {
     std::vector<gateway::LoggedEvent> events;
     uint64_t missed = 0;
     uint64_t last = 0;

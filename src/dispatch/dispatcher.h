@@ -54,6 +54,9 @@ struct DispatchOptions {
   size_t read_batch = 512;                // events read from a shard log at a time
   size_t batch_max_events = 256;          // per message, for batched streams
   size_t wake_slots = 4096;  // shards hash into this many wake flags (tests force collisions)
+  // How often bots and shards that appeared or went are picked up, and each shard is told where
+  // delivery stands (its checkpoint).
+  Duration sync_interval = std::chrono::seconds(1);
 };
 
 enum class CloseReason { kHeartbeatTimeout = 1, kInvalidIdentity = 2, kDrainComplete = 3 };
