@@ -456,25 +456,36 @@ void Dispatcher::Pull(Group& group, Subscription& sub) {
         wake->waiting[wake->Slot(shard)].store(true, std::memory_order_relaxed);
       }
     }
+    const bool gone = handle->shard == nullptr;
     uint64_t new_cursor = events.empty() ? (from_now ? last : cursor) : events.back().position;
-    dispatch.Post(
-        [this, group_name, shard, events = std::move(events), missed, new_cursor, wake]() mutable {
-          if (!wake->alive.load()) return;
-          OnBatch(group_name, shard, std::move(events), missed, new_cursor);
-        });
+    dispatch.Post([this, group_name, shard, events = std::move(events), missed, new_cursor, gone,
+                   wake]() mutable {
+      if (!wake->alive.load()) return;
+      OnBatch(group_name, shard, std::move(events), missed, new_cursor, gone);
+    });
   });
   if (!posted) sub.reading = false;
 }
 
 void Dispatcher::OnBatch(const std::string& group_name, BotShard shard,
                          std::vector<gateway::LoggedEvent> events, uint64_t missed,
-                         uint64_t new_cursor) {
+                         uint64_t new_cursor, bool shard_gone) {
   Group* group = FindGroup(group_name);
   if (group == nullptr) return;
   auto it = group->subscriptions.find(shard);
   if (it == group->subscriptions.end()) return;
   Subscription& sub = it->second;
   sub.reading = false;
+  if (shard_gone) {
+    // The shard stopped before the read ran: nothing was read and no wake armed. Read again:
+    // the route now names its successor, or nothing (then it waits in the readable list).
+    if (GroupHasRoom(*group)) {
+      Pull(*group, sub);
+    } else {
+      MarkReadable(*group, sub);
+    }
+    return;
+  }
   sub.from_now = false;
   // A short batch drained the log and armed the shard's wake; a full one, or a wake that came
   // during the read, means there may be more.

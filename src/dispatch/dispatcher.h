@@ -166,8 +166,9 @@ class Dispatcher {
   void ApplyConfig(std::shared_ptr<const control::ConfigSnapshot> config);
   void SyncSubscriptions();
   void Pull(Group& group, Subscription& sub);
+  // `shard_gone`: the shard was stopped before the read ran (nothing read).
   void OnBatch(const std::string& group, BotShard shard, std::vector<gateway::LoggedEvent> events,
-               uint64_t missed, uint64_t new_cursor);
+               uint64_t missed, uint64_t new_cursor, bool shard_gone);
   void Route(Group& group, RoutedEvent event);
   Consumer* Owner(Group& group, const RoutedEvent& event, const Consumer* excluding);
   void Pump(Consumer& consumer);
