@@ -546,6 +546,35 @@ class DispatchTest : public ::testing::Test {
     return 0;
   }
 
+  // The sequence in shard `s`'s saved checkpoint (0: none).
+  uint64_t CheckpointSequence(uint32_t s) {
+    auto checkpoint = engine_->checkpoints().Load({bot(), ShardId(s)});
+    return checkpoint ? checkpoint->sequence : 0;
+  }
+
+  // The Discord sequence of the first event shard `s` logged after log position `after` (0: none).
+  uint64_t FirstSequenceAfter(uint32_t s, uint64_t after) {
+    for (const auto& e : engine_->Logged({bot(), ShardId(s)})) {
+      if (e.position > after) return e.discord_sequence;
+    }
+    return 0;
+  }
+
+  uint64_t LogReads(const std::string& group) {
+    auto rows = dispatcher_->Status();
+    return GroupRow(rows, group)->log_reads;
+  }
+
+  // A consumer of `group` that answers heartbeats but acknowledges nothing, once the group has
+  // read the logs (a group starts "from now" at its first read: pump only after it).
+  std::unique_ptr<Worker> ConnectFrozen(const std::string& group) {
+    auto frozen = Connect({.group = group, .consumer_id = "frozen"});
+    EXPECT_TRUE(frozen->WaitIdentified());
+    frozen->FreezeAcks();
+    EXPECT_TRUE(WaitUntil([&] { return LogReads(group) > 0; }));
+    return frozen;
+  }
+
   std::array<uint64_t, kShards> Positions() {
     std::array<uint64_t, kShards> out{};
     for (uint32_t s = 0; s < kShards; ++s) {
@@ -750,16 +779,13 @@ TEST_F(DispatchTest, IdleGroupDoesNotPollTheLogs) {
   size_t expected = LoggedAfter(before).size();
   ASSERT_TRUE(worker->WaitEvents(expected, 30s)) << worker->event_count() << " of " << expected;
   std::this_thread::sleep_for(300ms);  // the last acks and reads settle
-  auto reads = [&] {
-    auto rows = dispatcher_->Status();
-    return GroupRow(rows, "all")->log_reads;
-  };
   const auto quiet = Positions();
-  const uint64_t settled = reads();
+  const uint64_t settled = LogReads("all");
   EXPECT_GT(settled, 0u);
   std::this_thread::sleep_for(1s);  // ten heartbeats and their acks, a subscription sync
   ASSERT_EQ(Positions(), quiet) << "the shards logged something: the test proves nothing";
-  EXPECT_EQ(reads(), settled) << "the dispatcher read the shard logs while nothing was logged";
+  EXPECT_EQ(LogReads("all"), settled)
+      << "the dispatcher read the shard logs while nothing was logged";
 
   before = Positions();
   Pump(20);
@@ -798,35 +824,21 @@ TEST_F(DispatchTest, ShardsSharingAWakeSlotLoseNoWake) {
 // has taken them over and acknowledged them, the checkpoints catch up with the sessions.
 TEST_F(DispatchTest, CheckpointsStopBeforeTheFirstUnacknowledgedEvent) {
   ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}, /*heartbeat_timeout=*/60s));
-  auto frozen = Connect({.group = "all", .consumer_id = "frozen"});
-  ASSERT_TRUE(frozen->WaitIdentified());
-  frozen->FreezeAcks();
-  // The group starts "from now" at its first read: pump only after it.
-  ASSERT_TRUE(WaitUntil([&] {
-    auto rows = dispatcher_->Status();
-    return GroupRow(rows, "all")->log_reads > 0;
-  }));
+  auto frozen = ConnectFrozen("all");
   auto before = Positions();
   Pump(300);
   ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
   auto expected = LoggedAfter(before);
   ASSERT_TRUE(frozen->WaitEvents(expected.size(), 30s));
 
-  auto checkpoint_sequence = [&](uint32_t s) -> uint64_t {
-    auto checkpoint = engine_->checkpoints().Load({bot(), ShardId(s)});
-    return checkpoint ? checkpoint->sequence : 0;
-  };
   for (uint32_t s = 0; s < kShards; ++s) {
-    uint64_t first_unacked = 0, last = 0;
-    for (const auto& e : engine_->Logged({bot(), ShardId(s)})) {
-      if (e.position > before[s] && first_unacked == 0) first_unacked = e.discord_sequence;
-      last = e.discord_sequence;
-    }
+    const uint64_t first_unacked = FirstSequenceAfter(s, before[s]);
+    const uint64_t last = engine_->Logged({bot(), ShardId(s)}).back().discord_sequence;
     ASSERT_GT(first_unacked, 0u) << "shard " << s << " logged nothing";
     ASSERT_GT(last, first_unacked);
-    EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence(s) == first_unacked - 1; }, 10s))
-        << "shard " << s << ": checkpoint at " << checkpoint_sequence(s)
-        << ", first unacknowledged " << first_unacked << ", session at " << last;
+    EXPECT_TRUE(WaitUntil([&] { return CheckpointSequence(s) == first_unacked - 1; }, 10s))
+        << "shard " << s << ": checkpoint at " << CheckpointSequence(s) << ", first unacknowledged "
+        << first_unacked << ", session at " << last;
     // What /metrics shows as pylon_shard_committed_sequence.
     for (const auto& summary : engine_->host().Summaries()) {
       if (summary.id.shard.value() != s) continue;
@@ -843,8 +855,8 @@ TEST_F(DispatchTest, CheckpointsStopBeforeTheFirstUnacknowledgedEvent) {
   ASSERT_TRUE(taker->WaitEvents(expected.size(), 30s));
   for (uint32_t s = 0; s < kShards; ++s) {
     const uint64_t session = SessionSequence(s);
-    EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence(s) == session; }, 10s))
-        << "shard " << s << ": checkpoint at " << checkpoint_sequence(s) << ", session at "
+    EXPECT_TRUE(WaitUntil([&] { return CheckpointSequence(s) == session; }, 10s))
+        << "shard " << s << ": checkpoint at " << CheckpointSequence(s) << ", session at "
         << session;
   }
 }
@@ -854,35 +866,18 @@ TEST_F(DispatchTest, CheckpointsStopBeforeTheFirstUnacknowledgedEvent) {
 TEST_F(DispatchTest, OldUndeliveredEventsStopHoldingCheckpoints) {
   checkpoint_hold_ = 4s;
   ASSERT_NO_FATAL_FAILURE(Start({{"all", {}}}, /*heartbeat_timeout=*/60s));
-  auto frozen = Connect({.group = "all", .consumer_id = "frozen"});
-  ASSERT_TRUE(frozen->WaitIdentified());
-  frozen->FreezeAcks();
-  ASSERT_TRUE(WaitUntil([&] {
-    auto rows = dispatcher_->Status();
-    return GroupRow(rows, "all")->log_reads > 0;
-  }));
+  auto frozen = ConnectFrozen("all");
   auto before = Positions();
   Pump(300);
   ASSERT_NO_FATAL_FAILURE(WaitPumpedAndLogged());
   ASSERT_TRUE(frozen->WaitEvents(LoggedAfter(before).size(), 30s));
-  const auto shard = BotShard{bot(), ShardId(0)};
-  uint64_t first_unacked = 0;
-  for (const auto& e : engine_->Logged(shard)) {
-    if (e.position > before[0]) {
-      first_unacked = e.discord_sequence;
-      break;
-    }
-  }
+  const uint64_t first_unacked = FirstSequenceAfter(0, before[0]);
   ASSERT_GT(first_unacked, 0u);
   const uint64_t session = SessionSequence(0);
-  auto checkpoint_sequence = [&] {
-    auto checkpoint = engine_->checkpoints().Load(shard);
-    return checkpoint ? checkpoint->sequence : 0;
-  };
-  EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence() == first_unacked - 1; }, 3s))
-      << "not held: checkpoint at " << checkpoint_sequence();
-  EXPECT_TRUE(WaitUntil([&] { return checkpoint_sequence() == session; }, 10s))
-      << "still held after the hold: checkpoint at " << checkpoint_sequence() << ", session at "
+  EXPECT_TRUE(WaitUntil([&] { return CheckpointSequence(0) == first_unacked - 1; }, 3s))
+      << "not held: checkpoint at " << CheckpointSequence(0);
+  EXPECT_TRUE(WaitUntil([&] { return CheckpointSequence(0) == session; }, 10s))
+      << "still held after the hold: checkpoint at " << CheckpointSequence(0) << ", session at "
       << session;
   EXPECT_EQ(frozen->acked(), 0u) << "the events were acknowledged after all";
 }

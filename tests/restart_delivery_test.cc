@@ -6,32 +6,26 @@
 // new worker of the same group receives every MESSAGE_CREATE the first one had been sent.
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <atomic>
-#include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "child_process.h"
 #include "gateway/v1/workergroup_service.grpc.pb.h"
 #include "net/test_util.h"
+#include "serve_fixture.h"
 
 namespace pylon {
 namespace {
 
 namespace wg = ::pylon::gateway::v1::workergroup;
-using net::testing::TempDir;
 using net::testing::WaitUntil;
 using ::pylon::gateway::v1::service::GatewayWorkerGroup;
-using testing::ChildProcess;
 using testing::ReadFile;
-using testing::RunProgram;
 using namespace std::chrono_literals;
 
 constexpr char kGroup[] = "restart";
@@ -99,73 +93,17 @@ class Worker {
   std::thread thread_;
 };
 
-// "LISTENING grpc=127.0.0.1:N http=127.0.0.1:M" -> the value of `key`.
-std::string Field(const std::string& line, const std::string& key) {
-  auto at = line.find(key + "=");
-  if (at == std::string::npos) return "";
-  auto end = line.find(' ', at);
-  return line.substr(at + key.size() + 1,
-                     end == std::string::npos ? end : end - at - key.size() - 1);
-}
-
-class RestartDeliveryTest : public ::testing::Test {
- protected:
-  void StartSimulator() {
-    sim_ = std::make_unique<ChildProcess>(
-        "sim",
-        std::vector<std::string>{SIM_PATH, "--tokens-file", dir_.path() + "/bots", "--set",
-                                 "world.guilds=4", "--set", "world.members=300", "--set",
-                                 "events.rate=40"},
-        dir_.path());
-    auto line = sim_->WaitForLine("LISTENING", 30s);
-    ASSERT_TRUE(line) << sim_->Stderr();
-    sim_url_ = line->substr(line->find(' ') + 1);
-  }
-
-  std::unique_ptr<ChildProcess> StartServer(std::string* grpc) {
-    auto server = std::make_unique<ChildProcess>(
-        "pylon" + std::to_string(starts_++),
-        std::vector<std::string>{PYLON_PATH, "serve", "--data-dir", dir_.path() + "/data", "--set",
-                                 "grpc.listen=127.0.0.1:0", "--set", "http.listen=127.0.0.1:0",
-                                 "--set", "shutdown.grace=2s", "--set",
-                                 "discord.api_base=" + sim_url_ + "/api/v10"},
-        dir_.path());
-    auto line = server->WaitForLine("LISTENING", 30s);
-    if (!line) {
-      ADD_FAILURE() << "pylon serve did not start: " << server->Stderr();
-      return nullptr;
-    }
-    *grpc = Field(*line, "grpc");
-    return server;
-  }
-
-  testing::RunResult Ctl(const std::string& grpc, std::vector<std::string> args) {
-    std::vector<std::string> argv = {PYLONCTL_PATH, "--server", grpc, "--admin-token-file",
-                                     dir_.path() + "/data/admin-token"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunProgram(argv, dir_.path());
-  }
-
-  TempDir dir_;
-  std::string sim_url_;
-  std::unique_ptr<ChildProcess> sim_;
-  int starts_ = 0;
-};
+using RestartDeliveryTest = testing::ServeFixture;
 
 TEST_F(RestartDeliveryTest, EventsNotAcknowledgedBeforeARestartAreDeliveredAfterIt) {
-  ASSERT_NO_FATAL_FAILURE(StartSimulator());
+  ASSERT_NO_FATAL_FAILURE(StartSimulator(/*events_per_second=*/40));
   std::string grpc;
   auto server = StartServer(&grpc);
   ASSERT_TRUE(server);
 
-  std::istringstream bots(ReadFile(dir_.path() + "/bots"));
-  std::string bot_id, bot_token;
-  bots >> bot_id >> bot_token;
-  ASSERT_FALSE(bot_token.empty());
-  const std::string token_file = dir_.path() + "/bot-token";
-  std::ofstream(token_file) << bot_token;
-  ::chmod(token_file.c_str(), 0600);
-  auto added = Ctl(grpc, {"bot", "add", "--token-file", token_file});
+  const SimBot bot = FirstSimBot();
+  ASSERT_FALSE(bot.token.empty());
+  auto added = Ctl(grpc, {"bot", "add", "--token-file", bot.token_file});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   auto created = Ctl(grpc, {"group", "create", kGroup});
   ASSERT_EQ(created.exit_code, 0) << created.err;

@@ -12,22 +12,17 @@
 
 #include <gtest/gtest.h>
 
-#include "child_process.h"
 #include "net/test_util.h"
+#include "serve_fixture.h"
 
 namespace pylon {
 namespace {
 
 using net::testing::RawConnection;
-using net::testing::TempDir;
 using testing::ChildProcess;
 using testing::ReadFile;
 using testing::RunProgram;
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-}
+using testing::WriteFile;
 
 // Every regular file under `dir` with its bytes.
 std::map<std::string, std::string> Snapshot(const std::string& dir) {
@@ -36,15 +31,6 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
     if (entry.is_regular_file()) files[entry.path().string()] = ReadFile(entry.path().string());
   }
   return files;
-}
-
-// "LISTENING grpc=127.0.0.1:N http=127.0.0.1:M" -> the value of `key`.
-std::string Field(const std::string& line, const std::string& key) {
-  auto at = line.find(key + "=");
-  if (at == std::string::npos) return "";
-  auto end = line.find(' ', at);
-  return line.substr(at + key.size() + 1,
-                     end == std::string::npos ? end : end - at - key.size() - 1);
 }
 
 // `headers`: extra header lines, each ending in \r\n.
@@ -59,61 +45,7 @@ std::string HttpGet(const std::string& host_port, const std::string& path, bool*
   return *ok ? connection.ReadUntilClosed(std::chrono::seconds(10), &closed) : "";
 }
 
-class ServerTest : public ::testing::Test {
- protected:
-  std::string data_dir() const { return dir_.path() + "/data"; }
-
-  std::vector<std::string> ServeArgs(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {PYLON_PATH,   "serve",
-                                     "--data-dir", data_dir(),
-                                     "--set",      "grpc.listen=127.0.0.1:0",
-                                     "--set",      "http.listen=127.0.0.1:0",
-                                     "--set",      "shutdown.grace=2s"};
-    if (!sim_url_.empty()) {
-      args.push_back("--set");
-      args.push_back("discord.api_base=" + sim_url_ + "/api/v10");
-    }
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
-  void StartSimulator() {
-    sim_ = std::make_unique<ChildProcess>(
-        "sim",
-        std::vector<std::string>{SIM_PATH, "--tokens-file", dir_.path() + "/bots", "--set",
-                                 "world.guilds=4", "--set", "world.members=300", "--set",
-                                 "events.rate=20"},
-        dir_.path());
-    auto line = sim_->WaitForLine("LISTENING", std::chrono::seconds(30));
-    ASSERT_TRUE(line) << sim_->Stderr();
-    sim_url_ = line->substr(line->find(' ') + 1);
-  }
-
-  std::unique_ptr<ChildProcess> StartServer(std::string* grpc, std::string* http) {
-    auto server = std::make_unique<ChildProcess>("pylon" + std::to_string(starts_++), ServeArgs(),
-                                                 dir_.path());
-    auto line = server->WaitForLine("LISTENING", std::chrono::seconds(30));
-    if (!line) {
-      ADD_FAILURE() << "pylon serve did not start: " << server->Stderr();
-      return nullptr;
-    }
-    *grpc = Field(*line, "grpc");
-    *http = Field(*line, "http");
-    return server;
-  }
-
-  testing::RunResult Ctl(const std::string& grpc, std::vector<std::string> args) {
-    std::vector<std::string> argv = {PYLONCTL_PATH, "--server", grpc, "--admin-token-file",
-                                     data_dir() + "/admin-token"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunProgram(argv, dir_.path());
-  }
-
-  TempDir dir_;
-  std::string sim_url_;
-  std::unique_ptr<ChildProcess> sim_;
-  int starts_ = 0;
-};
+using ServerTest = testing::ServeFixture;
 
 TEST_F(ServerTest, ConfigErrorsNameTheKeyAndLine) {
   WriteFile(dir_.path() + "/bad.yaml", "grpc:\n  listen: 127.0.0.1:0\n  listn: 1\n");
@@ -140,17 +72,13 @@ TEST_F(ServerTest, ConfigErrorsNameTheKeyAndLine) {
 }
 
 TEST_F(ServerTest, PersistsAcrossRestartsServesHealthAndStopsOnSigterm) {
-  ASSERT_NO_FATAL_FAILURE(StartSimulator());
+  ASSERT_NO_FATAL_FAILURE(StartSimulator(/*events_per_second=*/20));
   std::string grpc, http;
   auto server = StartServer(&grpc, &http);
   ASSERT_TRUE(server);
 
-  std::istringstream bots(ReadFile(dir_.path() + "/bots"));
-  std::string bot_id, bot_token;
-  bots >> bot_id >> bot_token;
+  const auto [bot_id, bot_token, bot_token_file] = FirstSimBot();
   ASSERT_FALSE(bot_token.empty());
-  WriteFile(dir_.path() + "/bot-token", bot_token);
-  ::chmod((dir_.path() + "/bot-token").c_str(), 0600);
 
   auto wrong = dir_.path() + "/wrong-token";
   WriteFile(wrong, "Nzk.not.a-token");
@@ -160,7 +88,7 @@ TEST_F(ServerTest, PersistsAcrossRestartsServesHealthAndStopsOnSigterm) {
   EXPECT_EQ(rejected.out.find("Nzk.not.a-token"), std::string::npos);
   EXPECT_EQ(rejected.err.find("Nzk.not.a-token"), std::string::npos);
 
-  auto added = Ctl(grpc, {"bot", "add", "--token-file", dir_.path() + "/bot-token"});
+  auto added = Ctl(grpc, {"bot", "add", "--token-file", bot_token_file});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_EQ(added.out.find(bot_token), std::string::npos) << "the token was echoed";
   ASSERT_EQ(Ctl(grpc, {"group", "create", "persisted"}).exit_code, 0);

@@ -40,7 +40,7 @@ class CallbackQueueKeepAwake {
   CallbackQueueKeepAwake(const CallbackQueueKeepAwake&) = delete;
   CallbackQueueKeepAwake& operator=(const CallbackQueueKeepAwake&) = delete;
 
-  // Calls that completed (any status): for tests and /metrics-free sanity checks.
+  // Calls that completed (any status), for tests.
   uint64_t completed() const { return completed_.load(std::memory_order_relaxed); }
 
  private:
