@@ -39,6 +39,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "api/cache_service.h"
+#include "api/grpc_runtime.h"
 #include "gateway/checkpoint_store.h"
 #include "gateway/shard_host.h"
 #include "runtime/reactor.h"
@@ -90,6 +91,9 @@ std::vector<std::unique_ptr<CacheStub>> Connect(int port) {
 class Environment {
  public:
   bool Start() {
+    // As pylon serve does; PYLON_BENCH_ABSL_DEADLOCK_DETECTION=1 keeps Debian's default (for the
+    // comparison in docs/benchmarks.md).
+    if (std::getenv("PYLON_BENCH_ABSL_DEADLOCK_DETECTION") == nullptr) api::ConfigureGrpcRuntime();
     sim_reactor_.Start();
     sim::SimOptions options;
     options.world.seed = 11;

@@ -2,10 +2,8 @@
 // ShardCache costs: applying the hot events (member updates, presence updates, message creates),
 // with and without building `previous` / `current`; member paging over a large guild; and the
 // memory per member at 1,000,000 members over 1,000 guilds (counter `bytes_per_member`: members
-// plus their share of users, as accounted by Usage; `heap_bytes_per_member`: glibc's view of the
-// whole cache).
-
-#include <malloc.h>
+// plus their share of users, as accounted by Usage; `heap_bytes_per_member`: the allocator's view
+// of the whole cache).
 
 #include <memory>
 #include <string>
@@ -13,6 +11,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "base/heap_usage.h"
 #include "cache/cache_test_util.h"
 #include "cache/shard_cache.h"
 
@@ -162,10 +161,10 @@ BENCHMARK(BM_FindMembersPrefix)->Unit(benchmark::kMicrosecond);
 // 1,000,000 members over 1,000 guilds, 666,667 users (~1.5 guilds per user).
 void BM_MillionMembers(benchmark::State& state) {
   for (auto _ : state) {
-    const size_t heap_before = mallinfo2().uordblks + mallinfo2().hblkhd;
+    const size_t heap_before = HeapAllocatedBytes();
     ShardCache cache{BotId(kBot), CacheOptions()};
     BuildMemberWorld(cache, 1000, 1000, 666'667);
-    const size_t heap_after = mallinfo2().uordblks + mallinfo2().hblkhd;
+    const size_t heap_after = HeapAllocatedBytes();
     const double members = static_cast<double>(cache.counts().members);
     state.counters["bytes_per_member"] =
         static_cast<double>(cache.Usage(Kind::kMembers).bytes + cache.Usage(Kind::kUsers).bytes) /
@@ -198,7 +197,7 @@ void BM_MillionMembers(benchmark::State& state) {
         ++presences;
       }
     }
-    const size_t heap_presences = mallinfo2().uordblks + mallinfo2().hblkhd;
+    const size_t heap_presences = HeapAllocatedBytes();
     state.counters["presences"] = static_cast<double>(presences);
     state.counters["presence_bytes_per_presence"] =
         static_cast<double>(cache.Usage(Kind::kPresences).bytes) / static_cast<double>(presences);

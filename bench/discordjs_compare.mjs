@@ -6,7 +6,7 @@
 // number of generator steps flat out (POST /_sim/events {count}) and measures:
 //   - memory per cached member: heap growth from before the login to "all members cached",
 //     divided by the members cached (Node: process.memoryUsage().heapUsed + external after two
-//     forced GCs; ours: glibc's allocated bytes, mallinfo2). Both include the guilds, channels,
+//     forced GCs; ours: the allocator's allocated bytes, base/heap_usage.h). Both include the guilds, channels,
 //     roles and users that come with them, and no presences (GUILD_PRESENCES is off for both).
 //   - events per CPU-second: dispatches received (the session's sequence numbers) over the
 //     consumer process's CPU time (user + system, every thread) from the first event to the last.

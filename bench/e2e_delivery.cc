@@ -5,13 +5,14 @@
 //
 //   flock /tmp/pylon-build.lock cmake --build build/release -j2 --target e2e_delivery
 //   build/release/bench/e2e_delivery [--events 200000] [--rates 5000,10000,20000] [--seconds 4]
+//                                    [--backlog 100000]
 //
 // Setup: the simulator (SimServer on its own reactor; 200 guilds, 20,000 members, one bot, the
-// generator making MESSAGE_CREATE only, fast zlib-stream) and app::Server::Start (2 reactors for the shards, plus
-// the server's own dispatch and control threads; zlib-stream, gRPC on 127.0.0.1:0). Through the
-// Control API: the bot (2 shards, no member chunking) and a worker group; 4 workers (one thread
-// each, gRPC's synchronous client) join the group, acknowledge whenever the server asks, parse
-// every message and count the MESSAGE_CREATE envelopes.
+// generator making MESSAGE_CREATE only, fast zlib-stream) and app::Server::Start (2 reactors for
+// the shards, plus the server's own dispatch and control threads; zlib-stream, gRPC on
+// 127.0.0.1:0). Through the Control API: the bot (2 shards, no member chunking) and a worker group;
+// 4 workers (one thread each, gRPC's synchronous client) join the group, acknowledge whenever the
+// server asks, parse every message and count the MESSAGE_CREATE envelopes.
 //
 // Phases:
 //   1. one-per-message (GatewayWorkerGroup/WorkerStream): after a 5,000-event warm-up, a flat-out
@@ -21,10 +22,17 @@
 //      them before the group read them), and the latency of every MESSAGE_CREATE: the worker's
 //      wall clock at receipt minus the message id's snowflake time (the simulator's clock when it
 //      generated the event; millisecond resolution, truncated, so latencies read up to 1 ms high).
+//      Last, the backlog run: the workers stop reading, `--backlog` events (default 100,000; at
+//      most the 2 shards' logs, 65,536 each) are generated and logged, then the workers read
+//      them all: the delivered rate from a log backlog (dispatcher, gRPC and workers only; the
+//      simulator and the shards are idle by then). Its latencies are those of a backlog.
 //   2. batched (GatewayWorkerGroupBatched/WorkerStream, our extension): the same runs.
 //   3. baseline: a bare GatewayWorkerGroup server whose WorkerStream writes one captured
 //      MESSAGE_CREATE message (from phase 1) again and again, `--events` / 4 per worker, as fast
-//      as gRPC takes them; the same workers read them. The ceiling for one envelope per message.
+//      as gRPC takes them; the same workers read them. The ceiling for one envelope per message:
+//      `bare_grpc` sets gRPC's buffer hint on every write but the last (as the server's streams
+//      do when more is queued); `bare_grpc_nohint` writes each message alone (the baseline
+//      before 2026-11-28 15:30).
 //
 // Everything shares this machine's cores (simulator, engine, dispatcher, gRPC both sides, the
 // workers), so the rates are what the whole pipeline does on them, not a server with its cores to
@@ -33,9 +41,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -137,9 +147,25 @@ class Worker {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
+      paused_ = false;
       if (context_) context_->TryCancel();
     }
+    resumed_.notify_all();
     if (thread_.joinable()) thread_.join();
+  }
+
+  // Stops reading (before the next message) until Resume: the server's writes back up through
+  // gRPC's flow control and the consumer's in-flight window into the shard logs.
+  void Pause() {
+    std::lock_guard lock(mutex_);
+    paused_ = true;
+  }
+  void Resume() {
+    {
+      std::lock_guard lock(mutex_);
+      paused_ = false;
+    }
+    resumed_.notify_all();
   }
 
  private:
@@ -160,7 +186,7 @@ class Worker {
     uint64_t last_sequence = 0;
     std::vector<int64_t> latencies;
     std::vector<std::pair<uint64_t, uint64_t>> ids;  // message id, sequence
-    while (call->Read(&message)) {
+    while (WaitWhilePaused() && call->Read(&message)) {
       if (message.has_identify_response()) tally_.identified.fetch_add(1);
       if (message.has_heartbeat_request()) {
         wg::WorkerStreamClientMessage ack;
@@ -230,6 +256,13 @@ class Worker {
     }
   }
 
+  // False once stopping.
+  bool WaitWhilePaused() {
+    std::unique_lock lock(mutex_);
+    resumed_.wait(lock, [&] { return !paused_; });
+    return !stopping_;
+  }
+
   std::unique_ptr<Stub> stub_;
   std::string token_;
   std::string id_;
@@ -237,17 +270,21 @@ class Worker {
   Tally& tally_;
   bool have_sample_ = false;
   std::mutex mutex_;
+  std::condition_variable resumed_;
   bool stopping_ = false;
+  bool paused_ = false;
   grpc::ClientContext* context_ = nullptr;
   std::thread thread_;
 };
 
 // The baseline server: every WorkerStream writes `sample` `per_stream` times, then finishes.
+// With `hint`, every write but the last carries gRPC's buffer hint (more follows: coalesce), as
+// the server's worker streams do when more is queued; without it, each write goes out alone.
 class BareStream final
     : public grpc::ServerBidiReactor<wg::WorkerStreamClientMessage, wg::WorkerStreamServerMessage> {
  public:
-  BareStream(const wg::WorkerStreamServerMessage& sample, uint64_t count)
-      : sample_(sample), remaining_(count) {
+  BareStream(const wg::WorkerStreamServerMessage& sample, uint64_t count, bool hint)
+      : sample_(sample), remaining_(count), hint_(hint) {
     StartRead(&in_);
     Next();
   }
@@ -270,25 +307,29 @@ class BareStream final
       return;
     }
     --remaining_;
-    StartWrite(&sample_);
+    grpc::WriteOptions options;
+    if (hint_ && remaining_ > 0) options.set_buffer_hint();
+    StartWrite(&sample_, options);
   }
   const wg::WorkerStreamServerMessage& sample_;
   uint64_t remaining_;
+  bool hint_;
   wg::WorkerStreamClientMessage in_;
 };
 
 class BareService final : public GatewayWorkerGroup::CallbackService {
  public:
-  BareService(wg::WorkerStreamServerMessage sample, uint64_t per_stream)
-      : sample_(std::move(sample)), per_stream_(per_stream) {}
+  BareService(wg::WorkerStreamServerMessage sample, uint64_t per_stream, bool hint)
+      : sample_(std::move(sample)), per_stream_(per_stream), hint_(hint) {}
   grpc::ServerBidiReactor<wg::WorkerStreamClientMessage, wg::WorkerStreamServerMessage>*
   WorkerStream(grpc::CallbackServerContext*) override {
-    return new BareStream(sample_, per_stream_);
+    return new BareStream(sample_, per_stream_, hint_);
   }
 
  private:
   wg::WorkerStreamServerMessage sample_;
   uint64_t per_stream_;
+  bool hint_;
 };
 
 struct Options {
@@ -296,6 +337,7 @@ struct Options {
   std::vector<double> rates = {5'000, 10'000, 20'000};
   double seconds = 4;
   int workers = 4;
+  uint64_t backlog = 100'000;  // 0: no backlog run
 };
 
 class Bench {
@@ -413,6 +455,11 @@ class Bench {
     for (double rate : options_.rates) {
       Measure(name, tally, static_cast<uint64_t>(rate * options_.seconds), rate);
     }
+    if (options_.backlog > 0) {
+      Measure(name, tally, options_.backlog, 0, [&](bool pause) {
+        for (auto& worker : workers) pause ? worker->Pause() : worker->Resume();
+      });
+    }
     if (sample != nullptr) {
       std::lock_guard lock(tally.mutex);
       *sample = tally.sample;
@@ -423,7 +470,11 @@ class Bench {
   // One run: `count` events (flat out when `rate` is 0) after the previous run's events stopped
   // arriving; it ends when all arrived or none came for 3 s (events lost). The delivered rate is
   // the events received over the time from the pump's start to the last one's receipt.
-  void Measure(const char* name, Tally& tally, uint64_t count, double rate) {
+  // With `pause_workers` (the backlog run), the workers stop reading while all `count` events are
+  // generated and logged, then read them: the rate is over the time from their resumption, so
+  // it is what the dispatcher, gRPC and the workers do, without the simulator and the shards.
+  void Measure(const char* name, Tally& tally, uint64_t count, double rate,
+               const std::function<void(bool pause)>& pause_workers = nullptr) {
     uint64_t seen = tally.events.load();
     auto quiet_since = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - quiet_since < 1s) {  // the previous run's tail
@@ -444,8 +495,16 @@ class Bench {
     const uint64_t base = tally.events.load();
     const uint64_t duplicates_before = tally.duplicates.load();
     const uint64_t messages_before = tally.messages.load(), bytes_before = tally.bytes.load();
-    const int64_t t0 = SteadyNs();
+    int64_t t0 = SteadyNs();
+    if (pause_workers) pause_workers(true);
     Pump(count, rate);
+    if (pause_workers) {
+      // Generated, then logged: the shards ingest far faster than the pump's last events take.
+      WaitUntil([&] { return PumpIdle(); }, 60s, "the backlog's generation");
+      std::this_thread::sleep_for(1s);
+      t0 = SteadyNs();
+      pause_workers(false);
+    }
     int64_t last_progress = SteadyNs();
     uint64_t last_count = base;
     auto unique_now = [&] {
@@ -484,7 +543,10 @@ class Bench {
         "seconds=%.3f "
         "delivered_ev_per_s=%.0f events_per_message=%.2f bytes_per_message=%.0f p50_ms=%.2f "
         "p90_ms=%.2f p99_ms=%.2f max_ms=%.2f load=%s\n",
-        name, rate == 0 ? "flat_out" : std::to_string(static_cast<int>(rate)).c_str(),
+        name,
+        pause_workers ? "backlog"
+        : rate == 0   ? "flat_out"
+                      : std::to_string(static_cast<int>(rate)).c_str(),
         static_cast<unsigned long long>(count), static_cast<unsigned long long>(received),
         static_cast<unsigned long long>(duplicates),
         static_cast<long long>(count) - static_cast<long long>(unique), seconds,
@@ -495,11 +557,11 @@ class Bench {
   }
 
   // The baseline: the same workers against a bare server writing `sample` as fast as it can.
-  void RunBaseline(const std::string& sample_bytes) {
+  void RunBaseline(const std::string& sample_bytes, bool hint) {
     wg::WorkerStreamServerMessage sample;
     if (!sample.ParseFromString(sample_bytes)) Fail("no sample message from the pipeline run");
     const uint64_t per_stream = options_.events / static_cast<uint64_t>(options_.workers);
-    BareService service(sample, per_stream);
+    BareService service(sample, per_stream, hint);
     int port = 0;
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -524,9 +586,9 @@ class Bench {
       std::printf(
           "RESULT %-16s offered=%-8s generated=%llu received=%llu lost=0 seconds=%.3f "
           "delivered_ev_per_s=%.0f events_per_message=1.00 bytes_per_message=%zu load=%s\n",
-          "bare_grpc", "flat_out", static_cast<unsigned long long>(total),
-          static_cast<unsigned long long>(total), seconds, static_cast<double>(total) / seconds,
-          sample.ByteSizeLong(), LoadAverage().c_str());
+          hint ? "bare_grpc" : "bare_grpc_nohint", "flat_out",
+          static_cast<unsigned long long>(total), static_cast<unsigned long long>(total), seconds,
+          static_cast<double>(total) / seconds, sample.ByteSizeLong(), LoadAverage().c_str());
       std::fflush(stdout);
       for (auto& worker : workers) worker->Stop();
     }
@@ -599,10 +661,12 @@ int main(int argc, char** argv) {
       options.seconds = std::strtod(value, nullptr);
     } else if (flag == "--workers") {
       options.workers = std::atoi(value);
+    } else if (flag == "--backlog") {
+      options.backlog = std::strtoull(value, nullptr, 10);
     } else {
       std::fprintf(stderr,
                    "usage: e2e_delivery [--events N] [--rates R1,R2,...] [--seconds S] "
-                   "[--workers W]\n");
+                   "[--workers W] [--backlog N]\n");
       return 2;
     }
   }
@@ -627,7 +691,8 @@ int main(int argc, char** argv) {
         return pylon::gateway::v1::batch::GatewayWorkerGroupBatched::NewStub(channel);
       },
       nullptr);
-  bench.RunBaseline(sample);
+  bench.RunBaseline(sample, /*hint=*/true);
+  bench.RunBaseline(sample, /*hint=*/false);
   bench.Stop();
   return 0;
 }

@@ -17,7 +17,6 @@
 //
 // CPU is the whole process's (getrusage), as process.cpuUsage() is for Node.
 
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -28,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include "base/heap_usage.h"
 #include "gateway/checkpoint_store.h"
 #include "gateway/shard_host.h"
 #include "runtime/reactor.h"
@@ -37,10 +37,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-size_t HeapBytes() {
-  struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+size_t HeapBytes() { return HeapAllocatedBytes(); }
 
 size_t RssBytes() {
   std::ifstream statm("/proc/self/statm");

@@ -2,11 +2,10 @@
 // Simulator world: the cost of generating, applying and rendering events, and of building a world.
 //   scripts/build release sim_world_bench && build/release/bench/sim_world_bench
 
-#include <malloc.h>
-
 #include <benchmark/benchmark.h>
 
 #include "base/clock.h"
+#include "base/heap_usage.h"
 #include "sim/event_generator.h"
 #include "sim/world.h"
 
@@ -83,14 +82,11 @@ void BM_RenderMessage(benchmark::State& state) {
 }
 BENCHMARK(BM_RenderMessage);
 
-size_t HeapBytes() {
-  struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+size_t HeapBytes() { return HeapAllocatedBytes(); }
 
 // Building a world of state.range(0) members over 1,000 guilds. Counters: `heap_MB`, the heap the
-// world holds once built (glibc's count of allocated bytes, users and indexes included), and
-// `heap_B_per_member`.
+// world holds once built (the allocator's count of allocated bytes, users and indexes included),
+// and `heap_B_per_member`.
 void BM_BuildWorld(benchmark::State& state) {
   WorldConfig config;
   config.guilds = 1000;

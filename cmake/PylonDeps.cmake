@@ -14,3 +14,11 @@ find_package(spdlog CONFIG REQUIRED)
 find_package(yaml-cpp CONFIG REQUIRED)
 find_package(GTest CONFIG REQUIRED)
 find_package(benchmark CONFIG REQUIRED)
+
+# tcmalloc (gperftools' minimal build, libgoogle-perftools-dev) as the allocator of every
+# executable outside the sanitizer build, where AddressSanitizer brings its own. The event path
+# allocates (protobuf envelopes, log entries, gRPC's buffers); tcmalloc's thread caches make that
+# cheaper than glibc's malloc (docs/benchmarks.md, "The allocator"). base/heap_usage.h reads either.
+if(NOT CMAKE_BUILD_TYPE STREQUAL "Asan")
+  find_library(PYLON_TCMALLOC_LIBRARY NAMES tcmalloc_minimal REQUIRED)
+endif()

@@ -16,6 +16,7 @@
 #include "api/cache_service.h"
 #include "api/callback_queue_keep_awake.h"
 #include "api/control_service.h"
+#include "api/grpc_runtime.h"
 #include "api/gateway_service.h"
 #include "api/push_dispatcher.h"
 #include "api/rest_service.h"
@@ -366,6 +367,7 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, const Clock& clock) {
   PYLON_RETURN_IF_ERROR(ValidateServerConfig(config));
+  api::ConfigureGrpcRuntime();
   auto parts = std::make_unique<Parts>();
   parts->config = config;
   parts->clock = &clock;
