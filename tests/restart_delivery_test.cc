@@ -3,7 +3,8 @@
 // sequence), with the real binaries on loopback: a worker receives events and acknowledges none;
 // `pylon serve` stops (SIGTERM) and starts again on the same data directory; it RESUMEs each
 // shard from before the first event the group had not acknowledged, the simulator replays, and a
-// new worker of the same group receives every MESSAGE_CREATE the first one had been sent.
+// new worker of the same group receives every MESSAGE_CREATE the first one had been sent. Then,
+// with that worker acknowledging, `pylonctl status --json` shows each shard's committed sequence.
 
 #include <signal.h>
 
@@ -15,6 +16,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <google/protobuf/util/json_util.h>
+
+#include "gateway/v1/control_service.pb.h"
 #include "gateway/v1/workergroup_service.grpc.pb.h"
 #include "net/test_util.h"
 #include "serve_fixture.h"
@@ -145,6 +149,29 @@ TEST_F(RestartDeliveryTest, EventsNotAcknowledgedBeforeARestartAreDeliveredAfter
       << missing().size() << " of the " << unacknowledged.size()
       << " unacknowledged MESSAGE_CREATEs never arrived after the restart; server log:\n"
       << server->Stderr();
+
+  // With a worker acknowledging, `pylonctl status` shows every shard's committed sequence moving
+  // up behind its received sequence.
+  ::pylon::gateway::v1::control::GetClusterStatusResponse status;
+  std::string status_json;
+  auto committed_everywhere = [&] {
+    auto listed = Ctl(grpc, {"status", "--json"});
+    status_json = listed.out;
+    status.Clear();
+    if (listed.exit_code != 0 ||
+        !google::protobuf::util::JsonStringToMessage(listed.out, &status).ok() ||
+        status.shards().empty()) {
+      return false;
+    }
+    for (const auto& shard : status.shards()) {
+      if (shard.committed_sequence() == 0) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(WaitUntil(committed_everywhere, 30s)) << status_json;
+  for (const auto& shard : status.shards()) {
+    EXPECT_LE(shard.committed_sequence(), shard.sequence()) << status_json;
+  }
   server->Signal(SIGTERM);
   EXPECT_EQ(server->Wait(30s), std::optional<int>(0));
 }

@@ -69,6 +69,7 @@ Result<std::vector<api::cpb::ShardStatus>> LocalCluster::Shards(BotId bot) {
     s.set_state(ToShardState(summary.stats.session.state));
     s.set_owner_node(node_id_);
     s.set_sequence(summary.stats.session.sequence);
+    s.set_committed_sequence(summary.stats.committed_sequence);
     s.set_latency_ms(summary.stats.session.latency_ms < 0
                          ? 0
                          : static_cast<uint32_t>(summary.stats.session.latency_ms));
