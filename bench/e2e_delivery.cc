@@ -32,7 +32,7 @@
 //      as gRPC takes them; the same workers read them. The ceiling for one envelope per message:
 //      `bare_grpc` sets gRPC's buffer hint on every write but the last (as the server's streams
 //      do when more is queued); `bare_grpc_nohint` writes each message alone (the baseline
-//      before 2026-11-28 15:30).
+//      until 2026-11-28 15:26).
 //
 // Everything shares this machine's cores (simulator, engine, dispatcher, gRPC both sides, the
 // workers), so the rates are what the whole pipeline does on them, not a server with its cores to

@@ -6,8 +6,6 @@
 
 namespace pylon::api {
 
-void ConfigureGrpcRuntime() {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-}
+void ConfigureGrpcRuntime() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
 }  // namespace pylon::api
