@@ -4,7 +4,10 @@
 // it logs must have no gap and no repeat in Discord's sequence numbers. Over TLS (wss) with
 // zlib-stream, as against Discord.
 
+#include <optional>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "engine_fixture.h"
 
@@ -201,6 +204,44 @@ TEST_F(EngineFaultTest, FatalCloseCodesStopTheShardWithTheReason) {
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(Stats().session.state, discord::SessionState::kFailed);  // it stays stopped
   EXPECT_EQ(Stats().session.identifies, 1u);
+}
+
+// A host shutting down while a bot is being added: a shard's reactor refuses the call after an
+// earlier shard of the same bot was created and started on another reactor. AddBot must stop
+// (and free) what it started, not leave a running shard whose identify scheduler it destroyed.
+TEST(ShardHostShutdownTest, AddBotMeetingAStoppedReactorStopsTheShardsItStarted) {
+  EngineFixtureOptions options;
+  options.sim = SmallSim();
+  options.sim.gateway.identify_interval = 1s;
+  options.identify_interval = 1s;
+  EngineFixture fixture(options);
+  gateway::BotSpec spec = fixture.FirstBot(/*shard_count=*/16);
+  ReactorPool& pool = fixture.pool();
+  // A shard on the home reactor, then one on the reactor about to stop.
+  auto reactor_of = [&](uint32_t shard) {
+    return &pool.ForKey(std::hash<BotShard>()(BotShard{spec.bot, ShardId(shard)}));
+  };
+  std::optional<uint32_t> on_home, on_other;
+  for (uint32_t shard = 0; shard < 16; ++shard) {
+    if (!on_home && reactor_of(shard) == &pool.at(0)) on_home = shard;
+    if (!on_other && reactor_of(shard) == &pool.at(1)) on_other = shard;
+  }
+  ASSERT_TRUE(on_home && on_other) << "16 shards all hash to one of two reactors";
+  pool.at(1).Stop();
+
+  Status added = fixture.host().AddBot(spec, std::vector<uint32_t>{*on_home, *on_other});
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.error().code(), ErrorCode::kUnavailable) << added.error().ToString();
+  EXPECT_TRUE(fixture.host().Summaries().empty());
+  // The shard started on the home reactor was stopped: it never holds a session (it would have
+  // identified within the 1 s identify interval).
+  std::this_thread::sleep_for(3s);
+  size_t connected = fixture.Sim([&] {
+    size_t n = 0;
+    for (const auto& session : fixture.sim().gateway().Sessions()) n += session.connected;
+    return n;
+  });
+  EXPECT_EQ(connected, 0u);
 }
 
 }  // namespace

@@ -160,6 +160,7 @@ class EngineFixture {
 
   sim::SimServer& sim() { return *sim_; }
   gateway::ShardHost& host() { return *host_; }
+  ReactorPool& pool() { return *pool_; }  // the host's reactors; at(0) is its home
   OffsetClock& clock() { return clock_; }
   gateway::MemoryCheckpointStore& checkpoints() { return checkpoints_; }
   // The host's checkpoint store (files or memory); null while the host is stopped.

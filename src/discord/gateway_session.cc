@@ -191,10 +191,18 @@ void GatewaySession::Connect(bool resume) {
   handlers.on_close = [this, generation](const net::CloseInfo& info) {
     OnSocketClosed(generation, info);
   };
-  net::ConnectWebSocket(reactor_, std::move(options), std::move(handlers),
-                        [this, generation](Result<net::WebSocketPtr> result) {
-                          OnConnected(generation, std::move(result));
-                        });
+  net::ConnectWebSocket(
+      reactor_, std::move(options), std::move(handlers),
+      [this, generation, alive = std::weak_ptr<char>(lifetime_)](Result<net::WebSocketPtr> result) {
+        if (alive.expired()) {  // destroyed meanwhile: close the connection, touch nothing else
+          if (result.ok()) {
+            (*result)->SetHandlers({});
+            (*result)->Close(kCloseResumable, "shard stopped");
+          }
+          return;
+        }
+        OnConnected(generation, std::move(result));
+      });
 }
 
 void GatewaySession::OnConnected(uint64_t generation, Result<net::WebSocketPtr> result) {

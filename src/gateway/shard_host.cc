@@ -96,7 +96,10 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
       s->Start();
       return s;
     });
-    if (!shard) return Unavailable("a reactor is stopping");
+    if (!shard) {
+      Dismantle(*runtime, /*keep_resumable=*/true);  // the shards started so far
+      return Unavailable("a reactor is stopping");
+    }
     auto handle = std::make_shared<ShardHandle>();
     handle->shard = *shard;
     runtime->shards[id] = ShardSlot{&reactor, *shard, std::move(handle)};
@@ -105,7 +108,10 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
     bots_[bot.value()] = std::move(runtime);
     PublishRoutes();
   });
-  if (!added) return Unavailable("the shard host is stopping");
+  if (!added) {
+    Dismantle(*runtime, /*keep_resumable=*/true);
+    return Unavailable("the shard host is stopping");
+  }
   log::Info("bot {}: started {} of {} shards", spec.bot.value(), ids.size(), shard_count);
   return Ok();
 }
@@ -134,11 +140,15 @@ Status ShardHost::RemoveBot(BotId bot, bool keep_resumable) {
     PublishRoutes();
   });
   if (!runtime) return NotFound("bot " + bot.ToString() + " is not running here");
-  StopShards(*runtime, keep_resumable);
-  // The scheduler belongs to the home reactor: destroy it there.
-  auto* scheduler = runtime->scheduler.release();
-  if (!home().Post([scheduler] { delete scheduler; })) delete scheduler;
+  Dismantle(*runtime, keep_resumable);
   return Ok();
+}
+
+void ShardHost::Dismantle(BotRuntime& runtime, bool keep_resumable) {
+  StopShards(runtime, keep_resumable);
+  // The scheduler belongs to the home reactor: destroy it there.
+  auto* scheduler = runtime.scheduler.release();
+  if (!home().Post([scheduler] { delete scheduler; })) delete scheduler;
 }
 
 void ShardHost::StopAll(bool keep_resumable) {

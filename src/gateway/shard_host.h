@@ -140,6 +140,8 @@ class ShardHost {
   Reactor& home() { return reactors_.at(0); }
   Reactor& ReactorFor(BotShard shard);
   void StopShards(BotRuntime& runtime, bool keep_resumable);
+  // Stops and deletes the runtime's shards, then its identify scheduler (on the home reactor).
+  void Dismantle(BotRuntime& runtime, bool keep_resumable);
   void PublishRoutes();  // home reactor
 
   ReactorPool& reactors_;
