@@ -161,11 +161,16 @@ void GatewaySession::Stop(bool keep_resumable) {
 void GatewaySession::RequestIdentify() {
   SetState(SessionState::kWaitingToIdentify);
   uint64_t generation = ++generation_;
-  scheduler_.Request(config_.shard_id, reactor_, [this, generation](IdentifyPermit permit) {
-    if (stopped_ || generation != generation_) return;  // dropping the permit frees the bucket
-    permit_ = std::move(permit);
-    Connect(/*resume=*/false);
-  });
+  // Stop cancels the request, but a grant the scheduler posted before the cancel reached it may
+  // still arrive, after the session was destroyed: hence the lifetime check.
+  scheduler_.Request(
+      config_.shard_id, reactor_,
+      [this, generation, alive = std::weak_ptr<char>(lifetime_)](IdentifyPermit permit) {
+        if (alive.expired()) return;                        // dropping the permit frees the bucket
+        if (stopped_ || generation != generation_) return;  // likewise
+        permit_ = std::move(permit);
+        Connect(/*resume=*/false);
+      });
 }
 
 void GatewaySession::Connect(bool resume) {

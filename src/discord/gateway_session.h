@@ -175,8 +175,9 @@ class GatewaySession final : private ForwardingHandler {
   std::unique_ptr<Inflater> inflater_;
   net::WebSocketPtr socket_;
   uint64_t generation_ = 0;  // of the current connection; callbacks of older ones are ignored
-  // Expires with the session: a connection attempt still in flight when the session is
-  // destroyed (its shard stopped mid-handshake) finds it gone instead of touching freed memory.
+  // Expires with the session: a connection attempt or an identify grant still in flight when the
+  // session is destroyed (its shard stopped meanwhile) finds it gone instead of touching freed
+  // memory.
   std::shared_ptr<char> lifetime_ = std::make_shared<char>();
   bool stopped_ = true;
   bool resuming_ = false;  // the current connection resumes
