@@ -45,7 +45,7 @@ class EngineFaultTest : public ::testing::Test {
   }
 
   gateway::ShardStats Stats() {
-    auto summaries = fixture_->host().Summaries();
+    auto summaries = fixture_->host().Summaries(gateway::CacheUsage::kOmit);
     return summaries.empty() ? gateway::ShardStats{} : summaries[0].stats;
   }
 
@@ -204,6 +204,81 @@ TEST_F(EngineFaultTest, FatalCloseCodesStopTheShardWithTheReason) {
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(Stats().session.state, discord::SessionState::kFailed);  // it stays stopped
   EXPECT_EQ(Stats().session.identifies, 1u);
+}
+
+// Cache usage is measured (a walk over every cached object on the shard's reactor) only when
+// asked: polling loops ask for the session's state without it, status pages and metrics with it.
+TEST_F(EngineFaultTest, StatsMeasureTheCacheOnlyWhenAsked) {
+  // The guilds' GUILD_CREATEs arrive after READY; no events are pumped, so the cache then stays.
+  uint64_t last_members = 0;
+  ASSERT_TRUE(WaitUntil([&] {
+    auto stats = Stats();
+    bool settled = stats.guilds == 6 && stats.cache_counts.members == last_members;
+    last_members = stats.cache_counts.members;
+    if (!settled) std::this_thread::sleep_for(200ms);
+    return settled;
+  }));
+  auto measured = fixture_->host().Summaries(gateway::CacheUsage::kMeasure);
+  auto omitted = fixture_->host().Summaries(gateway::CacheUsage::kOmit);
+  ASSERT_EQ(measured.size(), 1u);
+  ASSERT_EQ(omitted.size(), 1u);
+  const auto members = static_cast<int>(cache::Kind::kMembers);
+  ASSERT_GT(measured[0].stats.cache_counts.members, 0u);
+  EXPECT_EQ(measured[0].stats.cache_usage[members].objects, measured[0].stats.cache_counts.members);
+  EXPECT_GT(measured[0].stats.cache_usage[members].bytes, 0u);
+  // Everything else is there without the walk.
+  EXPECT_EQ(omitted[0].stats.cache_counts.members, measured[0].stats.cache_counts.members);
+  EXPECT_EQ(omitted[0].stats.session.state, discord::SessionState::kReady);
+  for (const auto& usage : omitted[0].stats.cache_usage) {
+    EXPECT_EQ(usage.objects, 0u);
+    EXPECT_EQ(usage.bytes, 0u);
+  }
+  EXPECT_EQ(fixture_->host().RunningShards(), 1u);
+}
+
+// The log's byte bound reaches each shard from the host's options: past it the oldest events go,
+// counted, while the shard keeps logging.
+TEST(ShardLogBoundTest, TheByteBoundDropsTheOldestEventsAndCountsThem) {
+  constexpr uint64_t kBound = 64 << 10;
+  EngineFixtureOptions options;
+  options.sim = SmallSim();
+  options.sim.generator.mix = sim::EventMix::Only(sim::EventKind::kMessageCreate);
+  options.event_log_max_bytes = kBound;
+  EngineFixture fixture(options);
+  gateway::BotSpec spec = fixture.FirstBot();
+  ASSERT_TRUE(fixture.host().AddBot(spec).ok());
+  ASSERT_TRUE(fixture.WaitReady(1));
+  auto pump = [&](double rate) {
+    fixture.Sim([&] {
+      sim::PumpSettings settings;
+      settings.events_per_second = rate;
+      fixture.sim().pump().Configure(settings);
+    });
+  };
+  auto stats = [&] { return fixture.host().Summaries(gateway::CacheUsage::kOmit)[0].stats; };
+  pump(2000);
+  ASSERT_TRUE(WaitUntil([&] { return stats().events_overwritten >= 200; }))
+      << "logged " << stats().events_logged << ", " << stats().event_log_bytes << " bytes";
+  pump(0);
+  uint64_t logged = 0;
+  ASSERT_TRUE(WaitUntil([&] {  // the events already sent are logged
+    uint64_t now = stats().events_logged;
+    bool settled = now == logged;
+    logged = now;
+    if (!settled) std::this_thread::sleep_for(200ms);
+    return settled;
+  }));
+  gateway::ShardStats after = stats();
+  EXPECT_LE(after.event_log_bytes, kBound);
+  EXPECT_GT(after.event_log_bytes, kBound / 2);
+  // Every logged event is either still held or counted as dropped, oldest first.
+  auto held = fixture.Logged(BotShard{spec.bot, ShardId(0)});
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(held.front().position, after.events_overwritten + 1);
+  EXPECT_EQ(held.back().position, after.events_logged);
+  uint64_t bytes = 0;
+  for (const auto& event : held) bytes += event.body->size();
+  EXPECT_EQ(bytes, after.event_log_bytes);
 }
 
 // A host shutting down while a bot is being added: a shard's reactor refuses the call after an

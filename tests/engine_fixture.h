@@ -32,6 +32,7 @@ struct EngineFixtureOptions {
   bool tls = false;
   discord::TransportCompression compression = discord::TransportCompression::kZlibStream;
   size_t event_log_capacity = 1 << 20;
+  uint64_t event_log_max_bytes = gateway::EventLog::kNoByteLimit;
   Duration identify_interval = 5s;  // the engine's identify scheduler (Discord: 5 s)
   // Checkpoints in files (a FileCheckpointStore under the fixture's temporary directory) instead
   // of in memory, so that a host made by StartHost() after StopHost() resumes from them as a
@@ -93,6 +94,7 @@ class EngineFixture {
     host.compression = options_.compression;
     host.tls.ca_file = ca_file_;
     host.event_log_capacity = options_.event_log_capacity;
+    host.event_log_max_bytes = options_.event_log_max_bytes;
     host.checkpoint_hold = options_.checkpoint_hold;
     host.identify.interval = options_.identify_interval;
     host_ = std::make_unique<gateway::ShardHost>(*pool_, clock_, host, store);
@@ -125,7 +127,7 @@ class EngineFixture {
   bool WaitReady(size_t shards, Duration timeout = 60s) {
     return net::testing::WaitUntil(
         [&] {
-          auto summaries = host_->Summaries();
+          auto summaries = host_->Summaries(gateway::CacheUsage::kOmit);
           if (summaries.size() != shards) return false;
           for (const auto& s : summaries) {
             if (s.stats.session.state != discord::SessionState::kReady) return false;

@@ -4,6 +4,7 @@
 // /metrics, and a corrupted data directory (a clear error, nothing overwritten).
 
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -67,6 +68,13 @@ TEST_F(ServerTest, ConfigErrorsNameTheKeyAndLine) {
       {PYLON_PATH, "serve", "--data-dir", data_dir(), "--set", "grpc.listen=nohost"}, dir_.path());
   EXPECT_NE(bad_address.exit_code, 0);
   EXPECT_NE(bad_address.err.find("grpc.listen"), std::string::npos) << bad_address.err;
+
+  auto unbounded_log = RunProgram(
+      {PYLON_PATH, "serve", "--data-dir", data_dir(), "--set", "gateway.event_log_max_mib=0"},
+      dir_.path());
+  EXPECT_NE(unbounded_log.exit_code, 0);
+  EXPECT_NE(unbounded_log.err.find("gateway.event_log_max_mib"), std::string::npos)
+      << unbounded_log.err;
   // Nothing was created for a config that never got as far as starting.
   EXPECT_FALSE(std::filesystem::exists(data_dir() + "/store"));
 }
@@ -126,6 +134,13 @@ TEST_F(ServerTest, PersistsAcrossRestartsServesHealthAndStopsOnSigterm) {
             std::string::npos);
   EXPECT_NE(metrics.find("pylon_rest_invalid_request_limit{bot=\"" + bot_id + "\"} 8000\n"),
             std::string::npos);
+  // The shard's log holds READY and the GUILD_CREATEs: its bytes show (and are bounded).
+  const std::string log_bytes = "pylon_shard_event_log_bytes{bot=\"" + bot_id + "\",shard=\"0\"} ";
+  EXPECT_TRUE(net::testing::WaitUntil([&] {
+    auto text = HttpGet(http, "/metrics", &ok);
+    size_t at = text.find(log_bytes);
+    return at != std::string::npos && std::atof(text.c_str() + at + log_bytes.size()) > 1000;
+  })) << HttpGet(http, "/metrics", &ok);
 
   server->Signal(SIGTERM);
   auto code = server->Wait(std::chrono::seconds(30));

@@ -11,10 +11,14 @@ constexpr auto kRetryInterval = std::chrono::seconds(30);
 
 gateway::ChunkingPolicy ToPolicy(control::cpb::MemberChunkingPolicy policy) {
   switch (policy) {
-    case control::cpb::MEMBER_CHUNKING_NONE: return gateway::ChunkingPolicy::kNone;
-    case control::cpb::MEMBER_CHUNKING_ON_DEMAND: return gateway::ChunkingPolicy::kOnDemand;
-    case control::cpb::MEMBER_CHUNKING_ALL_ON_CONNECT: return gateway::ChunkingPolicy::kAllOnConnect;
-    default: return gateway::ChunkingPolicy::kOnMiss;
+    case control::cpb::MEMBER_CHUNKING_NONE:
+      return gateway::ChunkingPolicy::kNone;
+    case control::cpb::MEMBER_CHUNKING_ON_DEMAND:
+      return gateway::ChunkingPolicy::kOnDemand;
+    case control::cpb::MEMBER_CHUNKING_ALL_ON_CONNECT:
+      return gateway::ChunkingPolicy::kAllOnConnect;
+    default:
+      return gateway::ChunkingPolicy::kOnMiss;
   }
 }
 
@@ -75,7 +79,9 @@ void BotRunner::Reconcile() {
       continue;
     }
     log::Info("bot {}: stopping its shards ({})", it->first,
-              bot == nullptr ? "deleted" : bot->spec().stopped() ? "stopped" : "settings changed");
+              bot == nullptr          ? "deleted"
+              : bot->spec().stopped() ? "stopped"
+                                      : "settings changed");
     (void)shards_.RemoveBot(BotId(it->first), /*keep_resumable=*/false);
     states_[it->first].running = false;
     it = running_.erase(it);
@@ -83,8 +89,8 @@ void BotRunner::Reconcile() {
   for (const auto& [id, bot] : config_->bots) {
     if (bot.spec().stopped() || running_.count(id)) continue;
     auto token = control_plane_.BotToken(BotId(id));
-    Status started = token.ok() ? shards_.AddBot(ToShardSpec(bot, std::move(*token)))
-                                : Status(token.error());
+    Status started =
+        token.ok() ? shards_.AddBot(ToShardSpec(bot, std::move(*token))) : Status(token.error());
     BotState& state = states_[id];
     if (started.ok()) {
       running_[id] = GatewaySettings(bot);
@@ -115,7 +121,8 @@ void BotRunner::StopAll() {
 }
 
 std::map<uint64_t, BotRunner::BotState> BotRunner::States() {
-  return CallBlocking(control_, [this] { return states_; }).value_or(std::map<uint64_t, BotState>{});
+  return CallBlocking(control_, [this] { return states_; })
+      .value_or(std::map<uint64_t, BotState>{});
 }
 
 }  // namespace pylon::app

@@ -53,7 +53,7 @@ Result<std::vector<api::cpb::NodeStatus>> LocalCluster::Nodes() {
     node.add_roles(role);
   }
   SetTimestamp(clock_.UnixMs(), node.mutable_last_seen());
-  node.set_shards(static_cast<uint32_t>(shards_.Summaries().size()));
+  node.set_shards(static_cast<uint32_t>(shards_.RunningShards()));
   return std::vector<api::cpb::NodeStatus>{node};
 }
 

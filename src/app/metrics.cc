@@ -225,6 +225,13 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
     w.Sample("pylon_shard_events_overwritten_total", {{"bot", bot}, {"shard", shard}},
              static_cast<double>(s.stats.events_overwritten));
   }
+  w.Family("pylon_shard_event_log_bytes", "gauge",
+           "Bytes of event bodies the shard's log holds (bounded by gateway.event_log_max_mib).");
+  for (const auto& s : shards) {
+    auto [bot, shard] = shard_labels(s);
+    w.Sample("pylon_shard_event_log_bytes", {{"bot", bot}, {"shard", shard}},
+             static_cast<double>(s.stats.event_log_bytes));
+  }
   w.Family("pylon_shard_malformed_total", "counter", "Gateway frames that could not be parsed.");
   for (const auto& s : shards) {
     auto [bot, shard] = shard_labels(s);

@@ -239,6 +239,7 @@ Status Server::Parts::Build() {
   host.compression = ToCompression(config.discord_compression);
   host.tls.ca_file = config.discord_ca_file;
   host.event_log_capacity = config.event_log_capacity;
+  host.event_log_max_bytes = uint64_t{config.event_log_max_mib} << 20;
   host.checkpoint_hold = config.checkpoint_hold;
   shards = std::make_unique<gateway::ShardHost>(*reactors, *clock, host, checkpoints.get());
 

@@ -32,6 +32,9 @@ const ConfigSchema<ServerConfig>& ServerConfigSchema() {
         .Integer("runtime.reactors", &ServerConfig::reactors, 0, 256, "0: one per core")
         .Integer("gateway.event_log_capacity", &ServerConfig::event_log_capacity, 1024, 16'777'216,
                  "events kept per shard for worker groups to read")
+        .Integer("gateway.event_log_max_mib", &ServerConfig::event_log_max_mib, 1, 1'048'576,
+                 "bound on the bytes of the events kept per shard, in MiB (the oldest go first, "
+                 "counted as dropped)")
         .Duration("gateway.checkpoint_hold", &ServerConfig::checkpoint_hold,
                   "how old an unacknowledged event may be and still be replayed after a restart")
         .Duration("dispatch.heartbeat_interval", &ServerConfig::heartbeat_interval)

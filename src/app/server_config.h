@@ -24,6 +24,7 @@ struct ServerConfig {
   std::string discord_compression = "zlib-stream";
   uint32_t reactors = 0;  // 0: one per core
   uint32_t event_log_capacity = 65536;
+  uint32_t event_log_max_mib = 256;
   std::chrono::milliseconds checkpoint_hold{60000};
   std::chrono::milliseconds heartbeat_interval{5000};
   std::chrono::milliseconds heartbeat_timeout{15000};

@@ -6,19 +6,24 @@
 
 namespace pylon::gateway {
 
-EventLog::EventLog(size_t capacity) : slots_(std::max<size_t>(capacity, 1)) {}
+EventLog::EventLog(size_t capacity, uint64_t max_bytes)
+    : slots_(std::max<size_t>(capacity, 1)), max_bytes_(max_bytes) {}
+
+void EventLog::DropOldest() {
+  LoggedEvent& oldest = slots_[head_];
+  if (oldest.body) bytes_ -= oldest.body->size();
+  oldest = LoggedEvent();
+  head_ = (head_ + 1) % slots_.size();
+  --size_;
+  ++overwritten_;
+}
 
 const LoggedEvent& EventLog::Append(LoggedEvent event) {
   event.position = next_position_++;
-  if (size_ == slots_.size()) {
-    LoggedEvent& oldest = slots_[head_];
-    if (oldest.body) bytes_ -= oldest.body->size();
-    oldest = LoggedEvent();
-    head_ = (head_ + 1) % slots_.size();
-    --size_;
-    ++overwritten_;
-  }
-  if (event.body) bytes_ += event.body->size();
+  const uint64_t size = event.body ? event.body->size() : 0;
+  if (size_ == slots_.size()) DropOldest();
+  while (size_ > 0 && bytes_ + size > max_bytes_) DropOldest();
+  bytes_ += size;
   LoggedEvent& slot = slots_[(head_ + size_) % slots_.size()];
   slot = std::move(event);
   ++size_;

@@ -2,8 +2,11 @@
 // EventLog: the events of one shard, in order, as serialized EventEnvelope bodies (no header: the
 // dispatcher adds each consumer's header in front of the shared bytes). A bounded ring read by
 // cursor: a reader remembers the position after the last event it took and asks for what
-// follows. When the ring is full the oldest event goes; a reader that had not taken it learns how
-// many it missed (counted, never silent).
+// follows. The ring is bounded twice: by events and by body bytes (a connect burst of large
+// GUILD_CREATEs and member chunks would otherwise hold up to `capacity` times Discord's largest
+// payload). When either bound is reached the oldest events go; a reader that had not taken them
+// learns how many it missed (counted, never silent). The newest event is always kept, even alone
+// over the byte bound.
 //
 // Positions are the log's own, strictly increasing for the life of the shard (Discord's sequence
 // restarts with every session; it is kept alongside).
@@ -39,7 +42,9 @@ struct LoggedEvent {
 
 class EventLog {
  public:
-  explicit EventLog(size_t capacity);
+  static constexpr uint64_t kNoByteLimit = UINT64_MAX;
+
+  explicit EventLog(size_t capacity, uint64_t max_bytes = kNoByteLimit);
 
   // Appends an event and returns it as stored, with its position (valid until the next Append).
   const LoggedEvent& Append(LoggedEvent event);
@@ -56,11 +61,15 @@ class EventLog {
   uint64_t first_position() const { return next_position_ - size_; }
   size_t size() const { return size_; }
   size_t capacity() const { return slots_.size(); }
-  uint64_t overwritten() const { return overwritten_; }  // events pushed out so far
+  uint64_t max_bytes() const { return max_bytes_; }
+  uint64_t overwritten() const { return overwritten_; }  // events pushed out so far (either bound)
   uint64_t bytes() const { return bytes_; }              // body bytes held
 
  private:
+  void DropOldest();
+
   std::vector<LoggedEvent> slots_;
+  uint64_t max_bytes_;
   size_t head_ = 0;  // slot of the oldest event
   size_t size_ = 0;
   uint64_t next_position_ = 1;

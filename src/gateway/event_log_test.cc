@@ -125,6 +125,33 @@ TEST(EventLogTest, ALaggingReaderLearnsExactlyHowManyItMissed) {
   EXPECT_EQ(log.overwritten(), appended - log.size());
 }
 
+TEST(EventLogTest, TheByteBoundDropsTheOldestAndCountsThem) {
+  EventLog log(100, /*max_bytes=*/1000);
+  for (uint64_t i = 1; i <= 4; ++i) log.Append(Event(i, std::string(200, 'a')));
+  EXPECT_EQ(log.bytes(), 800u);
+  EXPECT_EQ(log.overwritten(), 0u);
+  // 800 + 400 > 1000: the oldest goes, one at a time, until the new body fits.
+  log.Append(Event(5, std::string(400, 'b')));
+  EXPECT_EQ(log.overwritten(), 1u);
+  EXPECT_EQ(log.bytes(), 1000u);
+  EXPECT_EQ(log.first_position(), 2u);
+  std::vector<LoggedEvent> out;
+  EXPECT_EQ(log.ReadAfter(0, SIZE_MAX, &out), 1u);  // the reader learns what it missed
+  EXPECT_EQ(Positions(out), (std::vector<uint64_t>{2, 3, 4, 5}));
+  // A body over the whole bound empties the log but is kept.
+  log.Append(Event(6, std::string(5000, 'c')));
+  EXPECT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.bytes(), 5000u);
+  EXPECT_EQ(log.overwritten(), 5u);
+  ASSERT_NE(log.At(6), nullptr);
+  EXPECT_EQ(log.At(6)->body->size(), 5000u);
+  // And goes at the next append.
+  log.Append(Event(7, "x"));
+  EXPECT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.bytes(), 1u);
+  EXPECT_EQ(log.overwritten(), 6u);
+}
+
 TEST(EventLogTest, ACapacityOfZeroHoldsOne) {
   EventLog log(0);
   EXPECT_EQ(log.capacity(), 1u);

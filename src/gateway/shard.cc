@@ -22,7 +22,7 @@ Shard::Shard(Reactor& reactor, const Clock& clock, ShardConfig config,
       config_(std::move(config)),
       id_{config_.session.bot, ShardId(config_.session.shard_id)},
       checkpoints_(checkpoints),
-      log_(config_.event_log_capacity),
+      log_(config_.event_log_capacity, config_.event_log_max_bytes),
       checkpoint_timer_(reactor) {
   cache_ = std::make_unique<cache::ShardCache>(config_.session.bot, config_.cache);
   ChunkerOptions chunking = config_.chunking;
@@ -105,17 +105,20 @@ discord::SessionCheckpoint Shard::CommittedCheckpoint() const {
   return checkpoint;
 }
 
-ShardStats Shard::Stats() const {
+ShardStats Shard::Stats(CacheUsage usage) const {
   ShardStats stats;
   stats.session = session_->stats();
   stats.committed_sequence = CommittedCheckpoint().sequence;
   stats.events_logged = log_.last_position();
-  stats.events_overwritten = events_overwritten_;
+  stats.events_overwritten = log_.overwritten();
+  stats.event_log_bytes = log_.bytes();
   stats.malformed = malformed_;
   for (const auto& [name, count] : unmodelled_) stats.unmodelled[name] = count;
   stats.cache_counts = cache_->counts();
-  for (int kind = 0; kind < cache::kKindCount; ++kind) {
-    stats.cache_usage[kind] = cache_->Usage(static_cast<cache::Kind>(kind));
+  if (usage == CacheUsage::kMeasure) {
+    for (int kind = 0; kind < cache::kKindCount; ++kind) {
+      stats.cache_usage[kind] = cache_->Usage(static_cast<cache::Kind>(kind));
+    }
   }
   stats.guilds = static_cast<uint32_t>(stats.cache_counts.guilds);
   stats.chunking = chunker_->progress();
@@ -146,9 +149,7 @@ void Shard::Log(std::string body, std::string_view type, GuildId guild, uint64_t
   event.received_unix_us = clock_.UnixMs() * 1000;
   event.body = std::make_shared<const std::string>(std::move(body));
   event.routing_key = routing_key;
-  uint64_t before_first = log_.first_position();
   const LoggedEvent& logged = log_.Append(std::move(event));
-  if (log_.first_position() > before_first) ++events_overwritten_;
   if (event_listener_) event_listener_(logged);
 }
 

@@ -38,6 +38,7 @@ struct ShardConfig {
   cache::CacheOptions cache;
   ChunkerOptions chunking;  // its intent flags are derived from session.intents
   size_t event_log_capacity = 1 << 16;
+  uint64_t event_log_max_bytes = uint64_t{256} << 20;  // body bytes; EventLog's second bound
   // Undelivered events older than this no longer hold the checkpoint back (CommittedCheckpoint):
   // a group whose workers are gone must not push the RESUME point past what Discord still
   // replays, which would cost every group a new session.
@@ -54,16 +55,23 @@ class CheckpointStore {
   virtual void Erase(BotShard shard) = 0;
 };
 
+// Whether Shard::Stats measures the cache's memory per kind. Measuring walks every cached object
+// on the shard's reactor (about 0.6 ms per 100,000 members with their messages), so status pages
+// and metrics ask for it and polling loops do not.
+enum class CacheUsage : bool { kOmit, kMeasure };
+
 struct ShardStats {
   discord::SessionStats session;
   uint64_t events_logged = 0;
   // Events pushed out of the bounded log by newer ones (normal once it is full). What a worker
   // group had not read by then is counted as dropped per group, by the dispatcher.
   uint64_t events_overwritten = 0;
+  uint64_t event_log_bytes = 0;  // body bytes the log holds (bounded by event_log_max_bytes)
   uint64_t malformed = 0;
   std::map<std::string, uint64_t> unmodelled;  // by Discord event name
   cache::ShardCache::Counts cache_counts;
-  std::array<cache::KindUsage, cache::kKindCount> cache_usage{};  // by cache::Kind
+  std::array<cache::KindUsage, cache::kKindCount> cache_usage{};  // by cache::Kind; zero unless
+                                                                  // CacheUsage::kMeasure
   uint32_t guilds = 0;
   // The sequence a restart would RESUME from (CommittedCheckpoint): behind session.sequence by
   // what some worker group has not acknowledged yet.
@@ -99,7 +107,7 @@ class Shard final : public discord::GatewayEventHandler {
     event_listener_ = std::move(listener);
   }
 
-  ShardStats Stats() const;
+  ShardStats Stats(CacheUsage usage = CacheUsage::kMeasure) const;
 
   // Delivery (architecture §5, the committed sequence): every subscribed worker group has
   // acknowledged (or does not want) every logged event up to log position `position`; nullopt:
@@ -171,7 +179,6 @@ class Shard final : public discord::GatewayEventHandler {
   std::unique_ptr<discord::GatewaySession> session_;
   EventLog log_;
   uint64_t sequence_ = 0;
-  uint64_t events_overwritten_ = 0;
   uint64_t malformed_ = 0;
   std::map<std::string, uint64_t, std::less<>> unmodelled_;
   std::function<void(const LoggedEvent&)> event_listener_;

@@ -86,6 +86,7 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
     config.cache = spec.cache;
     config.chunking.policy = spec.chunking;
     config.event_log_capacity = options_.event_log_capacity;
+    config.event_log_max_bytes = options_.event_log_max_bytes;
     config.checkpoint_hold = options_.checkpoint_hold;
     discord::IdentifyScheduler* scheduler = runtime->scheduler.get();
     auto shard = CallBlocking(reactor, [&, scheduler]() -> Shard* {
@@ -178,6 +179,15 @@ std::vector<BotId> ShardHost::Bots() {
   return out;
 }
 
+size_t ShardHost::RunningShards() {
+  auto count = CallBlocking(home(), [&] {
+    size_t n = 0;
+    for (auto& [id, runtime] : bots_) n += runtime->shards.size();
+    return n;
+  });
+  return count.value_or(0);
+}
+
 uint32_t ShardHost::ShardCount(BotId bot) {
   auto count = CallBlocking(home(), [&]() -> uint32_t {
     auto it = bots_.find(bot.value());
@@ -186,7 +196,7 @@ uint32_t ShardHost::ShardCount(BotId bot) {
   return count.value_or(0);
 }
 
-std::vector<ShardSummary> ShardHost::Summaries() {
+std::vector<ShardSummary> ShardHost::Summaries(CacheUsage usage) {
   struct Entry {
     BotShard id;
     uint32_t count;
@@ -204,7 +214,7 @@ std::vector<ShardSummary> ShardHost::Summaries() {
   });
   std::vector<ShardSummary> out;
   for (const Entry& e : entries) {
-    auto stats = CallBlocking(*e.reactor, [shard = e.shard] { return shard->Stats(); });
+    auto stats = CallBlocking(*e.reactor, [shard = e.shard, usage] { return shard->Stats(usage); });
     if (!stats) continue;
     ShardSummary summary;
     summary.id = e.id;

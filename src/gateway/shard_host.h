@@ -46,6 +46,7 @@ struct HostOptions {
   discord::TransportCompression compression = discord::TransportCompression::kZlibStream;
   net::TlsClientOptions tls;  // for the gateway and the REST calls (CA file for the simulator)
   size_t event_log_capacity = 1 << 16;
+  uint64_t event_log_max_bytes = uint64_t{256} << 20;
   Duration checkpoint_hold = std::chrono::seconds(60);  // ShardConfig::checkpoint_hold
   discord::LocalIdentifyScheduler::Options identify;
 };
@@ -108,7 +109,10 @@ class ShardHost {
   Status RemoveBot(BotId bot, bool keep_resumable);
   void StopAll(bool keep_resumable);
 
-  std::vector<ShardSummary> Summaries();
+  // Every shard's stats, one reactor hop per shard (kMeasure also walks each shard's cache).
+  std::vector<ShardSummary> Summaries(CacheUsage usage = CacheUsage::kMeasure);
+  // Shards running on this host, over all bots.
+  size_t RunningShards();
   std::vector<BotId> Bots();
   // The bot's shard count in effect, or 0 when the bot is not running here.
   uint32_t ShardCount(BotId bot);
