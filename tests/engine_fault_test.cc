@@ -281,6 +281,54 @@ TEST(ShardLogBoundTest, TheByteBoundDropsTheOldestEventsAndCountsThem) {
   EXPECT_EQ(bytes, after.event_log_bytes);
 }
 
+// Two AddBots of one bot at once (two control calls racing): one starts it, the other is refused;
+// the bot runs once, and removing it leaves nothing running.
+TEST(ShardHostAddBotTest, ConcurrentAddsOfOneBotStartItOnce) {
+  EngineFixtureOptions options;
+  options.sim = SmallSim();
+  options.sim.gateway.identify_interval = 1s;
+  options.identify_interval = 1s;
+  EngineFixture fixture(options);
+  gateway::BotSpec spec = fixture.FirstBot(/*shard_count=*/2);
+  // A start that fails (Discord refuses the token) gives its reservation back.
+  gateway::BotSpec wrong = spec;
+  wrong.token = Secret("Bot.not.a-token");
+  Status refused_token = fixture.host().AddBot(wrong);
+  ASSERT_FALSE(refused_token.ok());
+  EXPECT_EQ(refused_token.error().code(), ErrorCode::kUnauthenticated);
+
+  Status results[2];
+  std::thread racers[2];
+  for (int i = 0; i < 2; ++i) {
+    racers[i] = std::thread([&, i] { results[i] = fixture.host().AddBot(spec); });
+  }
+  for (auto& racer : racers) racer.join();
+  EXPECT_NE(results[0].ok(), results[1].ok());
+  const Status& refused = results[0].ok() ? results[1] : results[0];
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kAlreadyExists) << refused.error().ToString();
+  ASSERT_TRUE(fixture.WaitReady(2));
+  EXPECT_EQ(fixture.host().RunningShards(), 2u);
+  auto connected = [&] {
+    return fixture.Sim([&] {
+      size_t n = 0;
+      for (const auto& session : fixture.sim().gateway().Sessions()) n += session.connected;
+      return n;
+    });
+  };
+  EXPECT_EQ(connected(), 2u);
+
+  // Refused for good: the reservation went with the winner, and a later add is refused as well.
+  Status again = fixture.host().AddBot(spec);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(fixture.host().RemoveBot(spec.bot, /*keep_resumable=*/false).ok());
+  EXPECT_TRUE(WaitUntil([&] { return connected() == 0; }));
+  // And added again once removed.
+  EXPECT_TRUE(fixture.host().AddBot(spec).ok());
+  EXPECT_TRUE(fixture.WaitReady(2));
+}
+
 // A host shutting down while a bot is being added: a shard's reactor refuses the call after an
 // earlier shard of the same bot was created and started on another reactor. AddBot must stop
 // (and free) what it started, not leave a running shard whose identify scheduler it destroyed.

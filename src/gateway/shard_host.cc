@@ -4,6 +4,8 @@
 
 #include <future>
 
+#include "absl/cleanup/cleanup.h"
+
 namespace pylon::gateway {
 
 ShardHost::ShardHost(ReactorPool& reactors, const Clock& clock, HostOptions options,
@@ -21,13 +23,17 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
   if (spec.token.empty()) return InvalidArgument("bot token is empty");
   RegisterSecret(spec.token.reveal());
 
-  // 1. On the home reactor: ask Discord for the gateway, and set the bot up.
+  // 1. On the home reactor: reserve the bot (two AddBots of one bot at once must not both start
+  // it), ask Discord for the gateway, and set the bot up.
   std::promise<Result<discord::GatewayBotInfo>> fetched;
-  bool posted = home().Post([this, &spec, &fetched] {
-    if (bots_.count(spec.bot.value())) {
+  bool reserved = false;  // written on home before `fetched` is set
+  bool posted = home().Post([this, &spec, &fetched, &reserved] {
+    if (bots_.count(spec.bot.value()) || starting_.count(spec.bot.value())) {
       fetched.set_value(AlreadyExists("bot " + spec.bot.ToString() + " is already running"));
       return;
     }
+    starting_.insert(spec.bot.value());
+    reserved = true;
     if (!api_base_) {
       auto base = discord::ApiBase::Parse(options_.api_base);
       if (!base.ok()) {
@@ -47,6 +53,10 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
   });
   if (!posted) return Unavailable("the shard host is stopping");
   Result<discord::GatewayBotInfo> info = fetched.get_future().get();
+  // Every return from here on gives the reservation back (the success path hands it to bots_).
+  absl::Cleanup release = [&] {
+    if (reserved) ReleaseStarting(spec.bot);
+  };
   if (!info.ok()) return info.error();
 
   uint32_t shard_count = spec.shard_count != 0 ? spec.shard_count : info->shards;
@@ -105,7 +115,9 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
     handle->shard = *shard;
     runtime->shards[id] = ShardSlot{&reactor, *shard, std::move(handle)};
   }
-  auto added = CallBlocking(home(), [this, &runtime, bot = spec.bot] {
+  auto added = CallBlocking(home(), [this, &runtime, &reserved, bot = spec.bot] {
+    starting_.erase(bot.value());
+    reserved = false;
     bots_[bot.value()] = std::move(runtime);
     PublishRoutes();
   });
@@ -115,6 +127,11 @@ Status ShardHost::AddBot(const BotSpec& spec, std::optional<std::vector<uint32_t
   }
   log::Info("bot {}: started {} of {} shards", spec.bot.value(), ids.size(), shard_count);
   return Ok();
+}
+
+void ShardHost::ReleaseStarting(BotId bot) {
+  // A stopped home reactor takes the reservation with it: the host is going away.
+  (void)CallBlocking(home(), [this, bot] { starting_.erase(bot.value()); });
 }
 
 void ShardHost::StopShards(BotRuntime& runtime, bool keep_resumable) {

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,7 @@ class ShardHost {
   // Stops and deletes the runtime's shards, then its identify scheduler (on the home reactor).
   void Dismantle(BotRuntime& runtime, bool keep_resumable);
   void PublishRoutes();  // home reactor
+  void ReleaseStarting(BotId bot);
 
   ReactorPool& reactors_;
   const Clock& clock_;
@@ -155,6 +157,7 @@ class ShardHost {
   std::function<void(Shard&, const LoggedEvent&)> event_listener_;
   // Home-reactor state.
   std::map<uint64_t, std::unique_ptr<BotRuntime>> bots_;
+  std::set<uint64_t> starting_;  // bots an AddBot is starting: a second AddBot of one is refused
   std::unique_ptr<net::HttpClient> http_;
   std::optional<discord::ApiBase> api_base_;
   std::atomic<std::shared_ptr<const RoutingTable>> routes_{std::make_shared<RoutingTable>()};
