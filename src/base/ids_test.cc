@@ -36,7 +36,9 @@ TEST(SnowflakeTest, RejectsMalformed) {
        {"", "-1", "12a", " 12", "18446744073709551616", "null", "123456789012345678901", "1.5"}) {
     auto parsed = Snowflake::Parse(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
-    if (!parsed.ok()) EXPECT_EQ(parsed.error().code(), ErrorCode::kInvalidArgument);
+    if (!parsed.ok()) {
+      EXPECT_EQ(parsed.error().code(), ErrorCode::kInvalidArgument);
+    }
   }
 }
 

@@ -7,8 +7,8 @@
 #include "gateway/member_chunker.h"
 
 #include <future>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,8 +32,12 @@ struct Sent {
   std::string d;
 
   std::string nonce() const {
-    std::smatch m;
-    return std::regex_search(d, m, std::regex("\"nonce\":\"([^\"]*)\"")) ? m[1].str() : "";
+    constexpr std::string_view kKey = "\"nonce\":\"";
+    size_t at = d.find(kKey);
+    if (at == std::string::npos) return "";
+    at += kKey.size();
+    size_t end = d.find('"', at);
+    return end == std::string::npos ? "" : d.substr(at, end - at);
   }
   bool all() const { return d.find("\"query\":\"\"") != std::string::npos; }
   bool Asks(GuildId guild) const {
