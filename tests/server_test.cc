@@ -134,7 +134,7 @@ TEST_F(ServerTest, PersistsAcrossRestartsServesHealthAndStopsOnSigterm) {
             std::string::npos);
   EXPECT_NE(metrics.find("pylon_rest_invalid_request_limit{bot=\"" + bot_id + "\"} 8000\n"),
             std::string::npos);
-  // The shard's log holds READY and the GUILD_CREATEs: its bytes show (and are bounded).
+  // The shard's log holds READY and the GUILD_CREATEs: their bytes show on /metrics.
   const std::string log_bytes = "pylon_shard_event_log_bytes{bot=\"" + bot_id + "\",shard=\"0\"} ";
   EXPECT_TRUE(net::testing::WaitUntil([&] {
     auto text = HttpGet(http, "/metrics", &ok);
