@@ -16,6 +16,16 @@ namespace {
 
 using net::testing::WaitUntil;
 
+// A small world whose sessions identify 1 s apart (the simulator's limit and the engine's), for
+// tests of the host itself.
+EngineFixtureOptions QuickIdentifyOptions() {
+  EngineFixtureOptions options;
+  options.sim = SmallSim();
+  options.sim.gateway.identify_interval = 1s;
+  options.identify_interval = 1s;
+  return options;
+}
+
 class EngineFaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -284,11 +294,7 @@ TEST(ShardLogBoundTest, TheByteBoundDropsTheOldestEventsAndCountsThem) {
 // Two AddBots of one bot at once (two control calls racing): one starts it, the other is refused;
 // the bot runs once, and removing it leaves nothing running.
 TEST(ShardHostAddBotTest, ConcurrentAddsOfOneBotStartItOnce) {
-  EngineFixtureOptions options;
-  options.sim = SmallSim();
-  options.sim.gateway.identify_interval = 1s;
-  options.identify_interval = 1s;
-  EngineFixture fixture(options);
+  EngineFixture fixture(QuickIdentifyOptions());
   gateway::BotSpec spec = fixture.FirstBot(/*shard_count=*/2);
   // A start that fails (Discord refuses the token) gives its reservation back.
   gateway::BotSpec wrong = spec;
@@ -309,21 +315,14 @@ TEST(ShardHostAddBotTest, ConcurrentAddsOfOneBotStartItOnce) {
   EXPECT_EQ(refused.error().code(), ErrorCode::kAlreadyExists) << refused.error().ToString();
   ASSERT_TRUE(fixture.WaitReady(2));
   EXPECT_EQ(fixture.host().RunningShards(), 2u);
-  auto connected = [&] {
-    return fixture.Sim([&] {
-      size_t n = 0;
-      for (const auto& session : fixture.sim().gateway().Sessions()) n += session.connected;
-      return n;
-    });
-  };
-  EXPECT_EQ(connected(), 2u);
+  EXPECT_EQ(fixture.ConnectedSessions(), 2u);
 
   // Refused for good: the reservation went with the winner, and a later add is refused as well.
   Status again = fixture.host().AddBot(spec);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
   ASSERT_TRUE(fixture.host().RemoveBot(spec.bot, /*keep_resumable=*/false).ok());
-  EXPECT_TRUE(WaitUntil([&] { return connected() == 0; }));
+  EXPECT_TRUE(WaitUntil([&] { return fixture.ConnectedSessions() == 0; }));
   // And added again once removed.
   EXPECT_TRUE(fixture.host().AddBot(spec).ok());
   EXPECT_TRUE(fixture.WaitReady(2));
@@ -333,11 +332,7 @@ TEST(ShardHostAddBotTest, ConcurrentAddsOfOneBotStartItOnce) {
 // earlier shard of the same bot was created and started on another reactor. AddBot must stop
 // (and free) what it started, not leave a running shard whose identify scheduler it destroyed.
 TEST(ShardHostShutdownTest, AddBotMeetingAStoppedReactorStopsTheShardsItStarted) {
-  EngineFixtureOptions options;
-  options.sim = SmallSim();
-  options.sim.gateway.identify_interval = 1s;
-  options.identify_interval = 1s;
-  EngineFixture fixture(options);
+  EngineFixture fixture(QuickIdentifyOptions());
   gateway::BotSpec spec = fixture.FirstBot(/*shard_count=*/16);
   ReactorPool& pool = fixture.pool();
   // A shard on the home reactor, then one on the reactor about to stop.
@@ -359,12 +354,7 @@ TEST(ShardHostShutdownTest, AddBotMeetingAStoppedReactorStopsTheShardsItStarted)
   // The shard started on the home reactor was stopped: it never holds a session (it would have
   // identified within the 1 s identify interval).
   std::this_thread::sleep_for(3s);
-  size_t connected = fixture.Sim([&] {
-    size_t n = 0;
-    for (const auto& session : fixture.sim().gateway().Sessions()) n += session.connected;
-    return n;
-  });
-  EXPECT_EQ(connected, 0u);
+  EXPECT_EQ(fixture.ConnectedSessions(), 0u);
 }
 
 }  // namespace

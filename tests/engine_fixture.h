@@ -138,6 +138,15 @@ class EngineFixture {
   }
 
   // Every event the shard has logged (copies of the log entries).
+  // Gateway sessions the simulator has open now.
+  size_t ConnectedSessions() {
+    return Sim([&] {
+      size_t n = 0;
+      for (const auto& session : sim().gateway().Sessions()) n += session.connected;
+      return n;
+    });
+  }
+
   std::vector<gateway::LoggedEvent> Logged(BotShard shard) {
     std::vector<gateway::LoggedEvent> out;
     std::promise<void> done;

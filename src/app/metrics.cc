@@ -186,58 +186,36 @@ std::string RenderMetrics(const std::vector<gateway::ShardSummary>& shards,
   auto shard_labels = [](const gateway::ShardSummary& s) {
     return std::make_pair(s.id.bot.ToString(), s.id.shard.ToString());
   };
-  w.Family("pylon_shard_ready", "gauge", "1 when the shard's gateway session is ready.");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_ready", {{"bot", bot}, {"shard", shard}},
-             s.stats.session.state == discord::SessionState::kReady ? 1 : 0);
-  }
-  w.Family("pylon_shard_sequence", "gauge", "Last Discord sequence number received.");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_sequence", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.session.sequence));
-  }
-  w.Family("pylon_shard_committed_sequence", "gauge",
-           "The sequence a restart would resume from: every worker group acknowledged up to it.");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_committed_sequence", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.committed_sequence));
-  }
-  w.Family("pylon_shard_latency_milliseconds", "gauge", "Last heartbeat round trip.");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_latency_milliseconds", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.session.latency_ms));
-  }
-  w.Family("pylon_shard_events_total", "counter", "Events logged by the shard.");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_events_total", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.events_logged));
-  }
-  w.Family("pylon_shard_events_overwritten_total", "counter",
-           "Events pushed out of the shard's bounded log by newer ones (worker groups count "
-           "what they had not read as pylon_worker_group_events_total{outcome=\"dropped\"}).");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_events_overwritten_total", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.events_overwritten));
-  }
-  w.Family("pylon_shard_event_log_bytes", "gauge",
-           "Bytes of event bodies the shard's log holds (bounded by gateway.event_log_max_mib).");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_event_log_bytes", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.event_log_bytes));
-  }
-  w.Family("pylon_shard_malformed_total", "counter", "Gateway frames that could not be parsed.");
-  for (const auto& s : shards) {
-    auto [bot, shard] = shard_labels(s);
-    w.Sample("pylon_shard_malformed_total", {{"bot", bot}, {"shard", shard}},
-             static_cast<double>(s.stats.malformed + s.stats.session.malformed_frames));
-  }
+  // A family with one sample per shard, labelled by bot and shard.
+  auto per_shard = [&](const char* name, const char* type, const char* help, auto value) {
+    w.Family(name, type, help);
+    for (const auto& s : shards) {
+      auto [bot, shard] = shard_labels(s);
+      w.Sample(name, {{"bot", bot}, {"shard", shard}}, static_cast<double>(value(s.stats)));
+    }
+  };
+  using Stats = gateway::ShardStats;
+  per_shard(
+      "pylon_shard_ready", "gauge", "1 when the shard's gateway session is ready.",
+      [](const Stats& s) { return s.session.state == discord::SessionState::kReady ? 1 : 0; });
+  per_shard("pylon_shard_sequence", "gauge", "Last Discord sequence number received.",
+            [](const Stats& s) { return s.session.sequence; });
+  per_shard("pylon_shard_committed_sequence", "gauge",
+            "The sequence a restart would resume from: every worker group acknowledged up to it.",
+            [](const Stats& s) { return s.committed_sequence; });
+  per_shard("pylon_shard_latency_milliseconds", "gauge", "Last heartbeat round trip.",
+            [](const Stats& s) { return s.session.latency_ms; });
+  per_shard("pylon_shard_events_total", "counter", "Events logged by the shard.",
+            [](const Stats& s) { return s.events_logged; });
+  per_shard("pylon_shard_events_overwritten_total", "counter",
+            "Events pushed out of the shard's bounded log by newer ones (worker groups count "
+            "what they had not read as pylon_worker_group_events_total{outcome=\"dropped\"}).",
+            [](const Stats& s) { return s.events_overwritten; });
+  per_shard("pylon_shard_event_log_bytes", "gauge",
+            "Bytes of event bodies the shard's log holds (bounded by gateway.event_log_max_mib).",
+            [](const Stats& s) { return s.event_log_bytes; });
+  per_shard("pylon_shard_malformed_total", "counter", "Gateway frames that could not be parsed.",
+            [](const Stats& s) { return s.malformed + s.session.malformed_frames; });
   w.Family("pylon_shard_unmodelled_events_total", "counter",
            "Dispatches the public event model does not carry, by Discord event name.");
   for (const auto& s : shards) {
